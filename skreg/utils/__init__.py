@@ -1,0 +1,1 @@
+"""Internal utilities of skreg (not public API)."""

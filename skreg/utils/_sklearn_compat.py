@@ -1,0 +1,25 @@
+"""The one module that imports scikit-learn's private helpers.
+
+Everything skreg needs from scikit-learn's internals goes through here, so a
+change in scikit-learn is mended in one place.  Requires scikit-learn >= 1.6
+(``validate_data`` and ``__sklearn_tags__``).
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    Hidden,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+__all__ = [
+    "Hidden",
+    "Interval",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_data",
+    "validate_params",
+]
