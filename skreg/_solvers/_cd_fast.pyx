@@ -189,7 +189,8 @@ cdef floating _resid_norm2(const Layout* L, const floating* sw,
 
 cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
                    const floating* xm, const floating* y, const floating* w,
-                   floating alpha, floating beta, const floating* pf, bint positive,
+                   floating alpha, floating beta, const floating* pf,
+                   const floating* norm2, bint positive,
                    floating* r, Resid* st, floating* XtA,
                    const int32_t* feats, Py_ssize_t n_feats,
                    floating* scale_out) noexcept nogil:
@@ -198,10 +199,15 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     feats = NULL means every feature (dense: one gemv).  The dual norm is
     taken over feats only: over all features this is the gap of the problem,
     over a working set the gap of the sub-problem restricted to it.
+
+    Unpenalised features (pf_j = 0) make the dual constraint x_j^T theta = 0,
+    which a rescaled residual does not meet; their remaining one-coordinate
+    decrease XtA_j^2 / (2 (||x_j||^2 + beta)) is added to the gap so that the
+    criterion cannot stop before they are optimal.
     """
     cdef Py_ssize_t k, j, p = L.n_features
     cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum
+    cdef floating primal, scale, rsum, unpen = 0.0
     _fold(L, sw, r, st)
     rsum = <floating> st.rsum
     R_norm2 = _resid_norm2(L, sw, r)
@@ -239,10 +245,13 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             v = (XtA[j] if positive else fabs(XtA[j])) / pf[j]
             if v > dual_norm:
                 dual_norm = v
+        elif norm2[j] + beta > 0.0:
+            unpen += XtA[j] * XtA[j] / (norm2[j] + beta)
     primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
-    return primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
+    return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
+            + 0.5 * unpen)
 
 
 cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
@@ -398,7 +407,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
 
     while True:
         with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, positive,
+            gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
                        &r[0], &st, &XtA[0], NULL, p, &scale)
             if gap <= tol_abs:
                 converged = True
@@ -504,7 +513,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         or inner_epoch % GAP_EVERY == 0 or epoch >= max_iter):
                     if ws_is_all:
                         break  # the outer loop computes the full gap
-                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, positive,
+                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
                                   &r[0], &st, &XtA[0], &ws[0], n_ws, &scale)
                     if gap_in <= inner_tol:
                         break
@@ -601,6 +610,7 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
     cdef floating[::1] H = np.zeros(p, dtype=dtype)  # Q @ w
     cdef floating tol_abs = tol * y_norm2, gap = INFINITY, g, w_j, w_new, d
     cdef floating d_w_max, w_max, wq, wH, l1, l2, R_norm2, Ry, dual_norm, v, scale
+    cdef floating unpen
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False
     if p == 0:
@@ -618,13 +628,17 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             l1 = 0.0
             l2 = 0.0
             dual_norm = 0.0
+            unpen = 0.0
             for j in range(p):
-                l1 += penalty_factor[j] * fabs(w[j])
-                l2 += w[j] * w[j]
+                if w[j] != 0.0:
+                    l1 += penalty_factor[j] * fabs(w[j])
+                    l2 += w[j] * w[j]
+                v = q[j] - H[j] - beta * w[j]
                 if penalty_factor[j] > 0:
-                    v = q[j] - H[j] - beta * w[j]
                     v = (v if positive else fabs(v)) / penalty_factor[j]
                     dual_norm = max(dual_norm, v)
+                elif Q[j, j] + beta > 0:
+                    unpen += v * v / (Q[j, j] + beta)
             if alpha == 0.0:
                 v = 0.0
                 for j in range(p):
@@ -633,7 +647,8 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             else:
                 scale = alpha / dual_norm if dual_norm > alpha else 1.0
                 gap = (0.5 * (R_norm2 + beta * l2) + alpha * l1
-                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry)
+                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry
+                       + 0.5 * unpen)
             if gap <= tol_abs:
                 converged = True
                 break
