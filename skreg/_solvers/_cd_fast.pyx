@@ -250,6 +250,9 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
+    # scikit-learn's "formulation A" on purpose: the exact ElasticNet conjugate
+    # is tighter and would stop earlier, but then tol would no longer mean what
+    # it means in scikit-learn (the solutions at equal tol would differ more)
     return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
             + 0.5 * unpen)
 
@@ -324,13 +327,59 @@ cdef bint _anderson(floating* hist, Py_ssize_t m, floating* out) noexcept nogil:
     return True
 
 
+
+cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
+                     const floating* xm, Py_ssize_t j, floating* ones,
+                     floating s_total, floating* xs_j, floating* norm2_j) noexcept nogil:
+    """xs_j = sum_i s_i x_ij and norm2_j = sum_i s_i (x_ij - m_j)^2.
+
+    Dense unweighted columns use BLAS (sum x, sum x^2) and the expansion
+    sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2, redone in two passes when it
+    cancels badly (a large mean against a small spread).  ``ones`` holds
+    n_samples ones.
+    """
+    cdef Py_ssize_t i, n = L.n_samples
+    cdef int32_t k
+    cdef floating m = xm[j] if L.centered else 0.0
+    cdef floating s, x, acc_x = 0.0, acc_sq = 0.0, acc_s = 0.0, sq
+    cdef const floating* col
+    if L.sparse:
+        for k in range(L.indptr[j], L.indptr[j + 1]):
+            s = sw[L.indices[k]] if L.weighted else 1.0
+            x = xv[k]
+            acc_x += s * x
+            acc_sq += s * (x - m) * (x - m)
+            acc_s += s
+        xs_j[0] = acc_x
+        norm2_j[0] = acc_sq + (s_total - acc_s) * m * m
+        return
+    col = xv + j * n
+    if not L.weighted:
+        acc_x = _dot(<int> n, col, ones)
+        sq = _dot(<int> n, col, col)
+        xs_j[0] = acc_x
+        norm2_j[0] = sq - 2.0 * m * acc_x + n * m * m
+        if norm2_j[0] > 1e-4 * sq:
+            return
+        acc_sq = 0.0
+        for i in range(n):
+            acc_sq += (col[i] - m) * (col[i] - m)
+        norm2_j[0] = acc_sq
+        return
+    for i in range(n):
+        acc_x += sw[i] * col[i]
+        acc_sq += sw[i] * (col[i] - m) * (col[i] - m)
+    xs_j[0] = acc_x
+    norm2_j[0] = acc_sq
+
 # --- the solver -------------------------------------------------------------------------
 
 cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                      const floating* xm, const floating* y, floating[::1] w,
                      floating alpha, floating beta, const floating* pf,
                      Py_ssize_t max_iter, floating tol, object rng, bint random,
-                     bint positive, bint screening, bint working_set, bint anderson):
+                     bint positive, bint screening, bint working_set, bint anderson,
+                     bint verbose):
     if floating is float:
         dtype = np.float32
     else:
@@ -361,22 +410,9 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         st.s_total = 0.0
         for i in range(n):
             st.s_total += sw[i] if L.weighted else 1.0
+            r[i] = 1.0
         for j in range(p):
-            xmj = xm[j] if L.centered else 0.0
-            if L.sparse:
-                v = 0.0  # sum of s over the stored rows
-                for kk in range(L.indptr[j], L.indptr[j + 1]):
-                    i = L.indices[kk]
-                    d = sw[i] if L.weighted else 1.0
-                    xs[j] += d * xv[kk]
-                    norm2[j] += d * (xv[kk] - xmj) ** 2
-                    v += d
-                norm2[j] += (<floating> st.s_total - v) * xmj * xmj
-            else:
-                for i in range(n):
-                    d = sw[i] if L.weighted else 1.0
-                    xs[j] += d * xv[j * n + i]
-                    norm2[j] += d * (xv[j * n + i] - xmj) ** 2
+            _col_stats(L, xv, sw, xm, j, &r[0], <floating> st.s_total, &xs[j], &norm2[j])
             if pf[j] == 0.0:
                 n_pf0 += 1
         # residual state for the initial w
@@ -436,8 +472,12 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     else:
                         score[j] = dist
                 n_active = k
-                ws_size = max(2 * nnz, 2 * ws_size, WS_START)
+                ws_size = max(2 * nnz, WS_START)
                 ws_is_all = not working_set or ws_size >= n_active
+        if verbose:
+            print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
+                  f"active {n_active}, next working set "
+                  f"{n_active if ws_is_all else ws_size}")
         if converged or epoch >= max_iter:
             break
         if ws_is_all:
@@ -538,7 +578,8 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                   const floating[::1] sample_weight, const floating[::1] X_mean,
                   const floating[::1] penalty_factor, Py_ssize_t max_iter,
                   floating tol, object rng, bint random=False, bint positive=False,
-                  bint screening=True, bint working_set=True, bint anderson=True):
+                  bint screening=True, bint working_set=True, bint anderson=True,
+                  bint verbose=False):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
@@ -561,7 +602,7 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
         return np.asarray(w), 0.0, 0.0, 0
     return _enet_cd(&L, &X[0, 0], _ptr_or_null(sample_weight), _ptr_or_null(X_mean),
                     &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
-                    random, positive, screening, working_set, anderson)
+                    random, positive, screening, working_set, anderson, verbose)
 
 
 def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
@@ -570,7 +611,8 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                    const floating[::1] sample_weight, const floating[::1] X_mean,
                    const floating[::1] penalty_factor, Py_ssize_t max_iter,
                    floating tol, object rng, bint random=False, bint positive=False,
-                   bint screening=True, bint working_set=True, bint anderson=True):
+                   bint screening=True, bint working_set=True, bint anderson=True,
+                   bint verbose=False):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -589,7 +631,7 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
     return _enet_cd(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                     _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
                     max_iter, tol, rng, random, positive, screening, working_set,
-                    anderson)
+                    anderson, verbose)
 
 
 def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
