@@ -17,6 +17,7 @@ from skreg.linear_model._base import (
 )
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+from skreg.utils._validation import check_numeric_target
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -163,7 +164,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             )
         if check_input:
             X, y = validate_data(
-                self, X, y, accept_sparse="csc", order="F",
+                self, X, check_numeric_target(y), accept_sparse="csc", order="F",
                 dtype=[np.float64, np.float32], copy=False, multi_output=True,
                 y_numeric=True,
             )

@@ -10,7 +10,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import check_array
+from sklearn.utils import check_array, check_consistent_length
 
 from skreg._solvers._cd import solve_enet, solve_enet_gram
 from skreg.linear_model._base import (
@@ -18,7 +18,14 @@ from skreg.linear_model._base import (
     _centred_xy,
     _validate_penalty_factor,
 )
-from skreg.utils._sklearn_compat import Hidden, Interval, StrOptions, validate_params
+from skreg.utils._sklearn_compat import (
+    Hidden,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    validate_params,
+)
+from skreg.utils._validation import check_alphas, check_numeric_target
 
 __all__ = ["enet_path", "lasso_path"]
 
@@ -185,10 +192,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     if check_input:
         X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32],
                         order="F", copy=False)
-        y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+        y = check_array(check_numeric_target(y), dtype=X.dtype.type, ensure_2d=False,
+                        copy=False, input_name="y")
+        check_consistent_length(X, y)
         if Xy is not None:
             Xy = check_array(Xy, dtype=X.dtype.type, ensure_2d=False, copy=False)
         penalty_factor = _validate_penalty_factor(penalty_factor, X.shape[1], X.dtype)
+        if sample_weight is not None:  # as given by a user: validate, never rescale
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
+                                                 ensure_non_negative=True)
     if y.ndim != 1:
         if y.shape[1] != 1:
             raise ValueError(
@@ -222,7 +234,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                              else float(np.sum(sample_weight)), l1_ratio, eps,
                              alphas, penalty_factor, positive)
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+        alphas = np.sort(check_alphas(alphas))[::-1]
     n_alphas = len(alphas)
 
     coefs = np.empty((n_features, n_alphas), dtype=dtype)
