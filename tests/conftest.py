@@ -16,3 +16,22 @@ def regression_data():
         return X + shift, y
 
     return make
+
+
+# --- hypothesis profiles (tests/test_properties.py) -------------------------
+# "ci" (the default) keeps the property suite to a few minutes on two cores;
+# "dev" explores much further.  Pick one with HYPOTHESIS_PROFILE=dev.
+try:
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    _SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile("ci", max_examples=25, deadline=None,
+                              suppress_health_check=_SUPPRESS, derandomize=True,
+                              print_blob=True)
+    settings.register_profile("dev", max_examples=400, deadline=None,
+                              suppress_health_check=_SUPPRESS, print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # hypothesis is a test extra; test_properties skips without it
+    pass
