@@ -97,9 +97,17 @@ def require_skreg(names, standin):
 
 
 def solvers_for(args, extra=()):
-    """Solver names in column order; optional ones dropped with a message."""
+    """Solver names in column order; optional ones dropped with a message.
+
+    ``args.solvers`` (comma-separated, optional) restricts celer / skglm;
+    skreg and sklearn are always run (every ratio needs them).
+    """
+    wanted = getattr(args, "solvers", None)
+    wanted = set(wanted.split(",")) if wanted else {"celer", "skglm"}
     out = ["skreg"] + list(extra) + ["sklearn"]
     for lib in ("celer", "skglm"):
+        if lib not in wanted:
+            continue
         if available(lib):
             out.append(lib)
         else:

@@ -211,6 +211,9 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: wide-dense and leukemia-like, alpha_max/10, "
                          "3 repeats")
+    ap.add_argument("--solvers", default="celer,skglm",
+                    help="which specialists to include besides skreg and "
+                         "sklearn (default celer,skglm; '' for none)")
     add_common_args(ap)
     args = ap.parse_args()
     if args.quick:

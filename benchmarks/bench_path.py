@@ -243,6 +243,9 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: wide-dense Lasso, 20 alphas to "
                          "alpha_max/100, no extra repeats")
+    ap.add_argument("--solvers", default="celer,skglm",
+                    help="which specialists to include besides skreg and "
+                         "sklearn (default celer,skglm; '' for none)")
     add_common_args(ap)
     args = ap.parse_args()
     if args.quick:
