@@ -7,4 +7,12 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+from skreg.linear_model import ElasticNet, Lasso, enet_path, lasso_path
+
+__all__ = [
+    "ElasticNet",
+    "Lasso",
+    "__version__",
+    "enet_path",
+    "lasso_path",
+]
