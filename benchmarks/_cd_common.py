@@ -46,9 +46,14 @@ def _import_problems():
                  "problems and duality gap; check out the project's shared/ "
                  "folder next to this repository, or set SKREG_SHARED_BENCH "
                  "to the folder holding problems.py.")
-    if shared not in sys.path:
-        sys.path.insert(0, shared)
-    import problems
+    # loaded by file path, without putting the shared folder on sys.path
+    # (it holds bench_cd.py etc. with the same names as ours)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "problems", os.path.join(shared, "problems.py"))
+    problems = importlib.util.module_from_spec(spec)
+    sys.modules["problems"] = problems
+    spec.loader.exec_module(problems)
     return problems
 
 
@@ -150,15 +155,20 @@ def env_lines(info):
 # reference duals, cached on disk
 # --------------------------------------------------------------------------
 def fingerprint(X, y):
-    """Cheap digest of the data, so a changed generator invalidates the cache."""
+    """Cheap digest of the data, so a changed generator invalidates the cache.
+
+    Sums are rounded to 10 significant digits: the generators' y = X @ w + e
+    differs in the last bits with the number of BLAS threads, which must not
+    miss the cache (the reference dual is insensitive to that).
+    """
     import scipy.sparse as sp
-    h = hashlib.sha1()
-    h.update(repr(X.shape).encode())
     data = X.data if sp.issparse(X) else np.asarray(X)
-    h.update(np.float64(data.sum()).tobytes())
-    h.update(np.float64((data.ravel()[::97] ** 2).sum()).tobytes())
-    h.update(np.ascontiguousarray(y, dtype=np.float64).tobytes())
-    return h.hexdigest()[:12]
+    y = np.asarray(y, dtype=np.float64)
+    parts = [repr(X.shape), f"{float(data.sum()):.10e}",
+             f"{float((data.ravel()[::97] ** 2).sum()):.10e}",
+             f"{float(y.sum()):.10e}", f"{float(y @ y):.10e}",
+             f"{float(y[::7].sum()):.10e}"]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
 def _cache_path(key):

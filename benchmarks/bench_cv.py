@@ -272,9 +272,9 @@ def main():
     res = {"env": env_record(args, "bench_cv.py"), "blas_threads": args.blas_threads,
            "configs": []}
     print(env_lines(res["env"]), flush=True)
-    P = pb.get_problem(args.problem)
     from threadpoolctl import threadpool_limits
     with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+        P = pb.get_problem(args.problem)
         for model in args.models.split(","):
             if model not in MODELS:
                 ap.error(f"unknown model {model!r}")
