@@ -230,6 +230,7 @@ def to_markdown(res):
         for s, why in c["skipped"].items():
             L.append(f"| {c['problem']} | {c['model']} | {s} | skipped: {why} "
                      "| | | | | | | | | | |")
+    L += [""] + [f"Note: {n}." for n in res.get("notes", [])]
     return "\n".join(L) + "\n"
 
 
@@ -262,15 +263,17 @@ def main():
             print(f"note: {lib} is not importable; its rows are skipped", flush=True)
             solvers.remove(lib)
     skreg_mod = skreg_module(args.skreg_standin)
+    notes = []
     if "skreg" in solvers:
         missing = [n for n in ("LassoCV", "ElasticNetCV") if not hasattr(skreg_mod, n)]
         if missing:
-            print(f"note: skreg has no {', '.join(missing)} yet: the skreg rows "
-                  "are skipped (the others still run)", flush=True)
+            notes.append(f"skreg has no {', '.join(missing)} yet: the skreg "
+                         "rows are skipped (the others still run)")
+            print("note: " + notes[-1], flush=True)
             solvers.remove("skreg")
     t_start = time.perf_counter()
     res = {"env": env_record(args, "bench_cv.py"), "blas_threads": args.blas_threads,
-           "configs": []}
+           "configs": [], "notes": notes}
     print(env_lines(res["env"]), flush=True)
     from threadpoolctl import threadpool_limits
     with threadpool_limits(limits=args.blas_threads, user_api="blas"):
