@@ -230,7 +230,9 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             XtA[j] = _col_dot(L, xv, j, r) - beta * w[j]
             if L.centered:
                 XtA[j] -= xm[j] * rsum
-    for j in range(p):
+    # every non-zero coefficient lies in feats (working sets contain the support)
+    for k in range(n_feats if feats != NULL else p):
+        j = feats[k] if feats != NULL else k
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -337,12 +339,14 @@ cdef bint _push_extrapolate(floating* rhist, Py_ssize_t* n_rhist, Py_ssize_t n,
 
 cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
                       const floating* w, floating alpha, floating beta,
-                      const floating* pf) noexcept nogil:
-    """P(w) from the residual state."""
-    cdef Py_ssize_t j
+                      const floating* pf, const int32_t* feats,
+                      Py_ssize_t n_feats) noexcept nogil:
+    """P(w) from the residual state; the support of w lies in feats."""
+    cdef Py_ssize_t j, k
     cdef floating l1 = 0.0, l2 = 0.0
     _fold(L, sw, r, st)
-    for j in range(L.n_features):
+    for k in range(n_feats):
+        j = feats[k]
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -632,7 +636,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     if n_hist == ANDERSON_K + 1:
                         n_hist = 0
                         if _anderson(&hist[0], n_ws, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             for k in range(n_ws):
                                 j = ws[k]
                                 w_ws_prev[k] = w[j]
@@ -642,7 +646,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                                     _move(L, xv, sw, xm, &xs[0], j, w_acc[k] - w[j],
                                           &r[0], &st)
                                     w[j] = w_acc[k]
-                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             if not (p_new < p_old):
                                 for k in range(n_ws):
                                     j = ws[k]
