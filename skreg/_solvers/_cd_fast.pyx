@@ -193,8 +193,13 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
                    const floating* norm2, bint positive,
                    floating* r, Resid* st, floating* XtA,
                    const int32_t* feats, Py_ssize_t n_feats,
-                   floating* scale_out) noexcept nogil:
+                   floating* scale_out, floating* primal_out,
+                   floating* unpen_out) noexcept nogil:
     """Duality gap; fills XtA[j] = x~_j^T S R - beta w_j for j in feats.
+
+    Also returns, through the pointers, the primal value and the penalty
+    ``unpen`` added for unpenalised features (see below), so that a caller
+    holding a better dual value D can form primal - D + unpen / 2.
 
     feats = NULL means every feature (dense: one gemv).  The dual norm is
     taken over feats only: over all features this is the gap of the problem,
@@ -225,11 +230,15 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             XtA[j] = _col_dot(L, xv, j, r) - beta * w[j]
             if L.centered:
                 XtA[j] -= xm[j] * rsum
-    for j in range(p):
+    # every non-zero coefficient lies in feats (working sets contain the support)
+    for k in range(n_feats if feats != NULL else p):
+        j = feats[k] if feats != NULL else k
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
     scale_out[0] = 1.0
+    primal_out[0] = 0.5 * (R_norm2 + beta * l2) + alpha * l1
+    unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
         v = 0.0
@@ -250,6 +259,7 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
+    unpen_out[0] = unpen
     # scikit-learn's "formulation A" on purpose: the exact ElasticNet conjugate
     # is tighter and would stop earlier, but then tol would no longer mean what
     # it means in scikit-learn (the solutions at equal tol would differ more)
@@ -257,14 +267,86 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             + 0.5 * unpen)
 
 
+
+cdef floating _dual_value(const Layout* L, const floating* xv, const floating* sw,
+                          const floating* xm, const floating* y, floating alpha,
+                          const floating* pf, bint positive, const floating* u,
+                          const int32_t* feats, Py_ssize_t n_feats,
+                          floating* corr, floating* scale_out) noexcept nogil:
+    """Lasso dual D(theta) = theta^T S y - theta^T S theta / 2 at theta = c * u / S.
+
+    u is a candidate in residual space (u = S R_u); c is the best scale that
+    keeps |x~_j^T S theta| <= alpha pf_j over feats (the dual objective is a
+    concave parabola in c, so c = clip(u^T y / u^T S^-1 u, 0, c_max)).  Fills
+    corr[j] = x~_j^T u for j in feats.
+    """
+    cdef Py_ssize_t i, k, j, n = L.n_samples, p = L.n_features
+    cdef floating usum = 0.0, un2, uy, dual_norm = 0.0, v, c, c_max
+    for i in range(n):
+        usum += u[i]
+    un2 = _resid_norm2(L, sw, u)
+    uy = _dot(<int> n, u, y)
+    if feats == NULL and not L.sparse:
+        _gemv_t(<int> n, <int> p, <floating> 1.0, xv, <int> n, u, <floating> 0.0, corr)
+        if L.centered:
+            for j in range(p):
+                corr[j] -= xm[j] * usum
+    else:
+        for k in range(n_feats if feats != NULL else p):
+            j = feats[k] if feats != NULL else k
+            corr[j] = _col_dot(L, xv, j, u)
+            if L.centered:
+                corr[j] -= xm[j] * usum
+    for k in range(n_feats if feats != NULL else p):
+        j = feats[k] if feats != NULL else k
+        if pf[j] > 0.0:
+            v = (corr[j] if positive else fabs(corr[j])) / pf[j]
+            if v > dual_norm:
+                dual_norm = v
+    if un2 <= 0.0:
+        scale_out[0] = 0.0
+        return 0.0
+    c = uy / un2
+    c_max = alpha / dual_norm if dual_norm > 0.0 else INFINITY
+    if c > c_max:
+        c = c_max
+    if c < 0.0:
+        c = 0.0
+    scale_out[0] = c
+    return c * uy - 0.5 * c * c * un2
+
+
+cdef bint _push_extrapolate(floating* rhist, Py_ssize_t* n_rhist, Py_ssize_t n,
+                            const floating* r, floating* racc) noexcept nogil:
+    """Append r to the residual history; extrapolate once it holds K + 1.
+
+    Dual extrapolation (Massias, Gramfort & Salmon 2018): residuals of a
+    converging CD sequence follow a vector autoregression, so an Anderson
+    combination of the last ones is a much better dual candidate.
+    """
+    cdef Py_ssize_t i, m = ANDERSON_K + 1
+    if n_rhist[0] == m:
+        for i in range((m - 1) * n):
+            rhist[i] = rhist[i + n]
+        n_rhist[0] -= 1
+    for i in range(n):
+        rhist[n_rhist[0] * n + i] = r[i]
+    n_rhist[0] += 1
+    if n_rhist[0] < m:
+        return False
+    return _anderson(rhist, n, racc)
+
+
 cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
                       const floating* w, floating alpha, floating beta,
-                      const floating* pf) noexcept nogil:
-    """P(w) from the residual state."""
-    cdef Py_ssize_t j
+                      const floating* pf, const int32_t* feats,
+                      Py_ssize_t n_feats) noexcept nogil:
+    """P(w) from the residual state; the support of w lies in feats."""
+    cdef Py_ssize_t j, k
     cdef floating l1 = 0.0, l2 = 0.0
     _fold(L, sw, r, st)
-    for j in range(L.n_features):
+    for k in range(n_feats):
+        j = feats[k]
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -400,7 +482,14 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef Resid st
     cdef floating y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
-    cdef floating p_old, p_new
+    cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
+    cdef floating scale_cand, gap_cand
+    cdef bint extrapolate = alpha > 0.0 and beta == 0.0
+    cdef Py_ssize_t n_rhist = 0
+    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] corr = np.empty(p if extrapolate else 0, dtype=dtype)
+    cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all
     cdef int32_t kk
@@ -444,18 +533,35 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     while True:
         with nogil:
             gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
-                       &r[0], &st, &XtA[0], NULL, p, &scale)
+                       &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen)
+            gap_cand = gap
+            if extrapolate:
+                # the stopping gap uses the best dual value seen so far; screening
+                # and priorities use this iteration's best point and its own gap
+                d_cand = primal - gap + 0.5 * unpen
+                if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
+                    d_acc = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
+                                        &racc[0], NULL, p, &corr[0], &scale_cand)
+                    if d_acc > d_cand:
+                        d_cand = d_acc
+                        prio = &corr[0]
+                        scale = scale_cand
+                        gap_cand = primal - d_acc + 0.5 * unpen
+                    else:
+                        prio = &XtA[0]
+                d_best = max(d_best, d_cand)
+                gap = primal - d_best + 0.5 * unpen
             if gap <= tol_abs:
                 converged = True
             elif epoch < max_iter:
                 # Gap Safe screening, then the priorities for the working set
-                radius = sqrt(2.0 * gap) if gap > 0 else 0.0
+                radius = sqrt(2.0 * gap_cand) if gap_cand > 0 else 0.0
                 k = 0
                 nnz = 0
                 for i in range(n_active):
                     j = active[i]
                     if alpha > 0.0:
-                        v = XtA[j] if positive else fabs(XtA[j])
+                        v = prio[j] if positive else fabs(prio[j])
                         dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
                     else:
                         dist = 0.0
@@ -530,7 +636,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     if n_hist == ANDERSON_K + 1:
                         n_hist = 0
                         if _anderson(&hist[0], n_ws, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             for k in range(n_ws):
                                 j = ws[k]
                                 w_ws_prev[k] = w[j]
@@ -540,7 +646,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                                     _move(L, xv, sw, xm, &xs[0], j, w_acc[k] - w[j],
                                           &r[0], &st)
                                     w[j] = w_acc[k]
-                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             if not (p_new < p_old):
                                 for k in range(n_ws):
                                     j = ws[k]
@@ -553,8 +659,15 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         or inner_epoch % GAP_EVERY == 0 or epoch >= max_iter):
                     if ws_is_all:
                         break  # the outer loop computes the full gap
-                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
-                                  &r[0], &st, &XtA[0], &ws[0], n_ws, &scale)
+                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
+                                  positive, &r[0], &st, &XtA[0], &ws[0], n_ws, &scale,
+                                  &primal, &unpen)
+                    if extrapolate and _push_extrapolate(&rhist[0], &n_rhist, n, &r[0],
+                                                         &racc[0]):
+                        d_cand = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
+                                             &racc[0], &ws[0], n_ws, &corr[0],
+                                             &scale_cand)
+                        gap_in = min(gap_in, primal - d_cand + 0.5 * unpen)
                     if gap_in <= inner_tol:
                         break
 
