@@ -77,6 +77,8 @@ def solve_enet(
     w = np.zeros(n_features, dtype=dtype) if w_init is None else np.array(
         w_init, dtype=dtype, order="C", copy=True
     )
+    if w.shape != (n_features,):  # the kernels index w without bounds checks
+        raise ValueError(f"w_init must have shape ({n_features},), got {w.shape}")
     y = _vec(y, dtype, n_samples)
     sw = _vec(sample_weight, dtype, n_samples)
     xm = _vec(X_mean, dtype, n_features)
@@ -137,6 +139,9 @@ def solve_enet_gram(
     w = np.zeros(p, dtype=dtype) if w_init is None else np.array(
         w_init, dtype=dtype, order="C", copy=True
     )
+    if w.shape != (p,) or Q.shape != (p, p):  # the kernel has no bounds checks
+        raise ValueError(f"expected w_init of shape ({p},) and Q of shape ({p}, {p}), "
+                         f"got {w.shape} and {Q.shape}")
     pf = np.ones(p, dtype=dtype) if penalty_factor is None else _vec(penalty_factor, dtype, p)
     t = np.dtype(dtype).type
     return enet_cd_gram(

@@ -194,7 +194,14 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y2 = y_c[:, None] if y_c.ndim == 1 else y_c
         n_targets = y2.shape[1]
         if self.warm_start and hasattr(self, "coef_"):
-            coef = np.array(self.coef_, dtype=dtype).reshape(n_targets, n_features)
+            coef = np.array(self.coef_, dtype=dtype)
+            if coef.size != n_targets * n_features:
+                raise ValueError(
+                    f"warm_start=True: the previous coef_ has shape {coef.shape}, "
+                    f"which does not fit {n_targets} target(s) x {n_features} "
+                    "feature(s); fit with warm_start=False to start afresh."
+                )
+            coef = coef.reshape(n_targets, n_features)
         else:
             coef = np.zeros((n_targets, n_features), dtype=dtype)
         dual_gaps = np.zeros(n_targets)

@@ -242,6 +242,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     n_iters = []
     w = np.zeros(n_features, dtype=dtype) if coef_init is None else np.array(
         coef_init, dtype=dtype).ravel()
+    if w.shape != (n_features,):
+        raise ValueError(
+            f"coef_init must have shape ({n_features},), got {np.shape(coef_init)}."
+        )
     y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
     for i, alpha in enumerate(alphas):
         # the kernels work on n_samples times scikit-learn's objective
