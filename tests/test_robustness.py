@@ -256,6 +256,19 @@ def test_fit_rejects_bad_parameter(name, params, match):
         fit(make(name, **params), X, y)
 
 
+@pytest.mark.parametrize("name", CD)
+def test_warm_start_with_changed_shape_is_clear(name):
+    """Check that warm_start onto data of another shape says so (not a reshape error)."""
+    X, y = _data(name)
+    est = fit(make(name, warm_start=True), X, y)
+    with pytest.raises(ValueError, match="warm_start=True: the previous coef_ has shape"):
+        est.fit(X[:, :3], y)
+    with pytest.raises(ValueError, match="warm_start=True"):
+        est.fit(X, np.c_[y, y])
+    est.set_params(warm_start=False).fit(X[:, :3], y)  # and starts afresh without it
+    assert est.coef_.shape == (3,)
+
+
 @pytest.mark.parametrize("name", CD + CD_CV)
 @pytest.mark.parametrize("pf, match", [
     ([1.0, 1.0], r"penalty_factor must have shape \(6,\)"),
@@ -295,6 +308,9 @@ def test_path_rejects_bad_input(path):
         (dict(X=X, y=y, sample_weight=-np.ones(40)), "sample_weight"),
         (dict(X=X, y=y, sample_weight=np.ones(3)), "sample_weight"),
         (dict(X=X, y=y, not_a_param=1), "Unexpected parameters"),
+        # once wrote past the end of a 3-vector in the kernel (heap corruption)
+        (dict(X=X, y=y, coef_init=np.ones(3)), r"coef_init must have shape \(6,\)"),
+        (dict(X=X, y=y, coef_init=np.ones(3), precompute=True), "coef_init must have shape"),
         (dict(X=X, y=np.array(["a", "b"] * 20)), "float"),
     ]
     if path == "enet_path":
