@@ -7,4 +7,6 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+from skreg.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+
+__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]
