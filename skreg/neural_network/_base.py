@@ -12,7 +12,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils.validation import check_is_fitted
 
-from skreg.neural_network import _dropout
 from skreg.neural_network._activations import LOSS_FUNCTIONS
 from skreg.neural_network._network import (
     ParameterLayout,
@@ -92,8 +91,8 @@ class BaseMultilayerPerceptron(BaseEstimator):
             raise ValueError(f"hidden_layer_sizes must be > 0, got {sizes}.")
         return sizes
 
-    def _dropout_thresholds(self, n_hidden):
-        """Per weight matrix, the dropout threshold of its input (see _dropout)."""
+    def _dropout_rates(self, n_hidden):
+        """Per weight matrix, the dropout rate of its input (input, then hidden)."""
         rates = np.asarray(self.dropout_rate, dtype=float)
         if rates.ndim == 0:
             rates = np.full(n_hidden, float(rates))
@@ -118,7 +117,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
                 "max_norm is a projection applied after each stochastic update and "
                 "is not available with solver='lbfgs'; use solver='adam' or 'sgd'."
             )
-        return [_dropout.keep_threshold(r)[0] for r in all_rates]
+        return all_rates
 
     def _init_coef(self, fan_in, fan_out, dtype):
         # Glorot & Bengio (2010) uniform initialisation, as scikit-learn.
@@ -161,7 +160,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
     # -------------------------------------------------------------------- fit
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_layer_sizes()
-        thresholds = self._dropout_thresholds(len(hidden))
+        rates = self._dropout_rates(len(hidden))
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
@@ -177,8 +176,8 @@ class BaseMultilayerPerceptron(BaseEstimator):
         self._random_state = check_random_state(self.random_state)
         if first_pass:
             self._initialize(y, layer_units, X.dtype)
-        self._fit_thresholds, self._fit_mode = thresholds, self.dropout_mode
-        if self._has_dropout(thresholds) and (
+        self._fit_rates, self._fit_mode = rates, self.dropout_mode
+        if self._has_dropout(rates) and (
             not incremental or first_pass or not hasattr(self, "_dropout_rng")
         ):
             self._dropout_rng = _mask_generator(self._random_state)
@@ -188,7 +187,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
         flat = layout.pack(self.coefs_, self.intercepts_, X.dtype)
         self.coefs_, self.intercepts_ = layout.views(flat)
         if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(X, y, sample_weight, layout, flat, thresholds, incremental)
+            self._fit_stochastic(X, y, sample_weight, layout, flat, rates, incremental)
         else:
             self._fit_lbfgs(X, y, sample_weight, layout, flat)
         if not all(np.isfinite(w).all() for w in chain(self.coefs_, self.intercepts_)):
@@ -202,15 +201,15 @@ class BaseMultilayerPerceptron(BaseEstimator):
         return getattr(self, "loss", None)
 
     @staticmethod
-    def _has_dropout(thresholds):
-        return any(t < (1 << 16) for t in thresholds)
+    def _has_dropout(rates):
+        return any(r > 0 for r in rates)
 
     def _fit_lbfgs(self, X, y, sample_weight, layout, flat):
         coefs, intercepts = self.coefs_, self.intercepts_
         grad = np.empty_like(flat)
         coef_grads, intercept_grads = layout.views(grad)
         ws = Workspace(layout.layer_units, X.shape[0], X.dtype, self.activation,
-                       self.out_activation_, [1 << 16] * (self.n_layers_ - 1), "inverted")
+                       self.out_activation_, [0.0] * (self.n_layers_ - 1), "inverted")
         loss_fn = LOSS_FUNCTIONS[self._loss_name()]
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         alpha, l1_ratio = float(self.alpha), float(self.l1_ratio)
@@ -251,7 +250,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
         return AdamOptimizer(flat, self.learning_rate_init, self.beta_1, self.beta_2,
                              self.epsilon)
 
-    def _fit_stochastic(self, X, y, sample_weight, layout, flat, thresholds, incremental):
+    def _fit_stochastic(self, X, y, sample_weight, layout, flat, rates, incremental):
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(flat)
         else:
@@ -296,7 +295,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
         coef_grads, intercept_grads = layout.views(grad)
         grad_coef = grad[:layout.n_coef]
         ws = Workspace(layout.layer_units, batch_size, X.dtype, self.activation,
-                       self.out_activation_, thresholds, self.dropout_mode)
+                       self.out_activation_, rates, self.dropout_mode)
         rng = getattr(self, "_dropout_rng", None)
         loss_fn = LOSS_FUNCTIONS[self._loss_name()]
         alpha, l1_ratio = float(self.alpha), float(self.l1_ratio)
@@ -398,7 +397,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
             X = validate_data(self, X, accept_sparse=["csr", "csc"],
                               dtype=(np.float64, np.float32), reset=False)
         return forward(X, self.coefs_, self.intercepts_, self.activation,
-                       self.out_activation_, self._fit_thresholds, self._fit_mode,
+                       self.out_activation_, self._fit_rates, self._fit_mode,
                        rng=rng)
 
     def _mc_outputs(self, X, n_samples, random_state):

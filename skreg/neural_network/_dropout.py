@@ -9,42 +9,30 @@ the keep probability ``keep = 1 - r`` and a Bernoulli(keep) mask ``m``.
 
 Both give the next layer the same expected input, since E[m] = keep.
 
-Masks come from 16 random bits per unit: a unit is kept when its bits, read as
-an integer u in [0, 65536), satisfy ``u < threshold`` with
-``threshold = round(keep * 65536)``.  The keep probability actually used is
-therefore ``threshold / 65536`` (the requested one rounded to a multiple of
-2**-16, an error below 8e-6), and that exact value is used for the training
-and inference scales, so the expectations above hold exactly.  Drawing the
-bits with ``Generator.bit_generator.random_raw`` (four units per 64-bit draw)
-costs about a quarter of ``Generator.random(dtype=float32)``.
+Masks come from 32 random bits per unit: a unit is kept when its bits, read as
+an integer u in [0, 2**32), satisfy ``u < round(keep * 2**32)``, so the keep
+probability is exact to within 2**-33.  Drawing the bits with
+``Generator.bit_generator.random_raw`` (two units per 64-bit draw) and
+comparing integers costs about half of ``Generator.random(dtype=float32) <
+keep``.  The training and inference scales use ``keep = 1 - rate`` exactly.
 """
 
 import numpy as np
 
-_BITS = 16
-_LEVELS = 1 << _BITS
+_LEVELS = 1 << 32
 
 
 def keep_threshold(rate):
-    """Return ``(threshold, keep)``: the integer threshold and exact keep probability.
+    """Return ``(threshold, keep)`` for a drop rate in [0, 1).
 
-    Parameters
-    ----------
-    rate : float in [0, 1)
-        Probability of dropping a unit.
-
-    Returns
-    -------
-    threshold : int
-        A unit is kept when its 16 random bits are below ``threshold``.
-    keep : float
-        The keep probability ``threshold / 2**16`` (1.0 when ``rate == 0``).
+    A unit is kept when its 32 random bits are below ``threshold``;
+    ``threshold == 2**32`` (rate 0) means no dropout.  ``keep = 1 - rate``.
     """
-    if rate <= 0:
+    rate = float(rate)
+    if rate <= 0.0:
         return _LEVELS, 1.0
-    threshold = int(round((1.0 - rate) * _LEVELS))
-    threshold = min(max(threshold, 1), _LEVELS)   # rate < 2**-17 rounds to no dropout
-    return threshold, threshold / _LEVELS
+    threshold = min(max(int(round((1.0 - rate) * _LEVELS)), 1), _LEVELS - 1)
+    return threshold, 1.0 - rate
 
 
 def draw_mask(rng, shape, threshold, out=None):
@@ -57,7 +45,7 @@ def draw_mask(rng, shape, threshold, out=None):
     shape : tuple of int
         Shape of the layer output.
     threshold : int
-        From :func:`keep_threshold`; P(kept) = threshold / 2**16.
+        From :func:`keep_threshold`; P(kept) = threshold / 2**32.
     out : ndarray of bool, optional
         Contiguous buffer of ``shape`` to write the mask into.
 
@@ -66,7 +54,7 @@ def draw_mask(rng, shape, threshold, out=None):
     dropped : ndarray of bool of ``shape``
     """
     n = int(np.prod(shape))
-    bits = rng.bit_generator.random_raw((n + 3) // 4).view(np.uint16)[:n]
+    bits = rng.bit_generator.random_raw((n + 1) // 2).view(np.uint32)[:n]
     return np.greater_equal(bits.reshape(shape), threshold, out=out)
 
 

@@ -125,8 +125,7 @@ _PARAMETERS = """
 
     dropout_rate : float or array-like of shape (n_layers - 2,), default=0.0
         Probability of dropping each hidden unit while training, in [0, 1);
-        one float for all hidden layers or one rate per hidden layer.  Rates
-        are rounded to a multiple of 2**-16 (the masks use 16 random bits).
+        one float for all hidden layers or one rate per hidden layer.
 
     input_dropout_rate : float, default=0.0
         Probability of dropping each input feature while training, in [0, 1).

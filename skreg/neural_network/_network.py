@@ -20,8 +20,6 @@ from skreg.neural_network import _dropout
 from skreg.neural_network._activations import ACTIVATIONS, DERIVATIVES
 from skreg.neural_network._optimizers import _axpy
 
-_NO_DROP = 1 << 16      # threshold of a layer without dropout
-
 
 def _dot(a, b):
     """``a @ b`` for a dense or scipy.sparse ``a``, as a dense array."""
@@ -66,8 +64,7 @@ class ParameterLayout:
         return flat
 
 
-def forward(X, coefs, intercepts, activation, out_activation, thresholds, mode,
-            rng=None):
+def forward(X, coefs, intercepts, activation, out_activation, rates, mode, rng=None):
     """Forward pass for prediction; allocates its outputs and never changes ``X``.
 
     Parameters
@@ -75,9 +72,8 @@ def forward(X, coefs, intercepts, activation, out_activation, thresholds, mode,
     X : {ndarray, sparse matrix} of shape (n_rows, n_features)
     coefs, intercepts : lists of ndarray
     activation, out_activation : str
-    thresholds : list of int
-        Dropout threshold of each layer's output feeding ``coefs[k]``
-        (see ``_dropout.keep_threshold``); ``1 << 16`` for no dropout.
+    rates : list of float
+        Dropout rate of each layer's output feeding ``coefs[k]`` (len L - 1).
     mode : {'inverted', 'standard'}
     rng : numpy.random.Generator or None
         None: deterministic inference (standard mode scales dropped layers by
@@ -92,16 +88,16 @@ def forward(X, coefs, intercepts, activation, out_activation, thresholds, mode,
     n_layers = len(coefs) + 1
     h = X
     for k, (W, b) in enumerate(zip(coefs, intercepts)):
-        keep = thresholds[k] / _NO_DROP
-        if rng is not None and thresholds[k] < _NO_DROP:
-            dropped = _dropout.draw_mask(rng, h.shape, thresholds[k])
+        threshold, keep = _dropout.keep_threshold(rates[k])
+        if rng is not None and rates[k] > 0:
+            dropped = _dropout.draw_mask(rng, h.shape, threshold)
             scale = _dropout.train_scale(keep, mode)
             if sp.issparse(h):
                 h = sp.csr_matrix(h.multiply(np.where(dropped, 0.0, scale)))
             else:
                 h = _dropout.apply(h, dropped, scale, out=None if k else np.empty_like(h))
         z = _dot(h, W)
-        if rng is None and thresholds[k] < _NO_DROP:
+        if rng is None and rates[k] > 0:
             s = _dropout.inference_scale(keep, mode)
             if s != 1.0:
                 z *= s     # (s h) @ W == s (h @ W), on the smaller array
@@ -121,18 +117,20 @@ class Workspace:
         The largest batch the buffers must hold.
     dtype : numpy dtype
     activation, out_activation : str
-    thresholds : list of int
-        Dropout threshold per layer output feeding ``coefs[k]`` (len L - 1).
+    rates : list of float
+        Dropout rate of each layer's output feeding ``coefs[k]`` (len L - 1).
     mode : {'inverted', 'standard'}
     """
 
     def __init__(self, layer_units, n_rows, dtype, activation, out_activation,
-                 thresholds, mode):
+                 rates, mode):
         self.n_layers = len(layer_units)
         self.activation, self.out_activation = activation, out_activation
-        self.thresholds, self.mode = list(thresholds), mode
-        self.scales = [_dropout.train_scale(t / _NO_DROP, mode) for t in thresholds]
-        self.dropping = [t < _NO_DROP for t in thresholds]
+        self.mode = mode
+        tk = [_dropout.keep_threshold(r) for r in rates]
+        self.thresholds = [t for t, _ in tk]
+        self.scales = [_dropout.train_scale(keep, mode) for _, keep in tk]
+        self.dropping = [r > 0 for r in rates]
         shape = [(n_rows, u) for u in layer_units]
         # A[k]: activation of layer k (k >= 1); delta[k]: dloss/dz_k.
         self.A = [None] + [np.empty(s, dtype) for s in shape[1:]]
