@@ -294,6 +294,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
         grad = np.empty_like(flat)
         coef_grads, intercept_grads = layout.views(grad)
         grad_coef = grad[:layout.n_coef]
+        work = np.empty_like(grad_coef)
         ws = Workspace(layout.layer_units, batch_size, X.dtype, self.activation,
                        self.out_activation_, rates, self.dropout_mode)
         rng = getattr(self, "_dropout_rng", None)
@@ -327,7 +328,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
                     out = ws.forward(X_batch, coefs, intercepts, rng)
                     batch_loss = loss_fn(y_batch, out, sw_batch)
                     ws.backward(y_batch, sw_batch, coefs, coef_grads, intercept_grads)
-                    batch_loss += penalty(coef_flat, alpha, l1_ratio, sw_sum, grad_coef)
+                    batch_loss += penalty(coef_flat, alpha, l1_ratio, sw_sum, grad_coef, work)
                     accumulated_loss += batch_loss * nb
                     optimizer.update_params(flat, grad)
                     if self.max_norm is not None:

@@ -2,9 +2,12 @@
 
 The network's weights and biases live in a single contiguous vector (see
 ``_network.ParameterLayout``), and so do their gradients, so each optimizer
-step is a handful of whole-vector BLAS ``axpy`` / in-place ufunc passes with
-no temporary arrays.  The update rules and learning-rate schedules are those
-of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``:
+step is a handful of whole-vector in-place ufunc passes with no temporary
+arrays.  (Not BLAS ``axpy``: with two OpenBLAS threads on a busy 2-core
+machine a threaded level-1 call on ~270k numbers was measured at 2-24 ms
+instead of 0.4 ms, cf. bench/ANCHORS.md item 6; numpy's ufuncs are
+single-threaded and steady.)  The update rules and learning-rate schedules
+are those of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``:
 
 - SGD: ``v <- momentum * v - lr * g``; ``w <- w + v`` or, with Nesterov's
   momentum, ``w <- w + momentum * v - lr * g``.  ``lr`` is constant,
@@ -17,19 +20,6 @@ of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``:
 """
 
 import numpy as np
-from scipy.linalg.blas import get_blas_funcs
-
-
-def _axpy(x):
-    """Return ``axpy(x, y, a)``: BLAS ``y <- a x + y`` in place, for x's dtype."""
-    blas_axpy = get_blas_funcs("axpy", (x,))
-
-    def axpy(x, y, a):
-        r = blas_axpy(x, y, a=a)
-        if r is not y:          # f2py copied (not contiguous / other dtype)
-            y[...] = r
-        return y
-    return axpy
 
 
 class BaseOptimizer:
@@ -86,9 +76,10 @@ class SGDOptimizer(BaseOptimizer):
         self.nesterov = nesterov
         self.power_t = float(power_t)
         self.velocity = np.zeros_like(params)
+        self._tmp = np.empty_like(params)
 
     def _state_names(self):
-        return ("velocity",)
+        return ("velocity", "_tmp")
 
     def iteration_ends(self, time_step):
         """Apply the 'invscaling' schedule after ``time_step`` samples."""
@@ -112,18 +103,17 @@ class SGDOptimizer(BaseOptimizer):
 
     def update_params(self, params, grads):
         """One step, in place on ``params`` (and the velocity)."""
-        axpy = _axpy(params)
-        lr, mu, v = self.learning_rate, self.momentum, self.velocity
-        if mu != 0.0:
-            v *= mu
-        else:
-            v[:] = 0
-        axpy(grads, v, a=-lr)                  # v = mu v - lr g
+        lr, mu, v, step = self.learning_rate, self.momentum, self.velocity, self._tmp
+        np.multiply(grads, lr, out=step)                 # lr g
+        v *= mu
+        v -= step                                        # v = mu v - lr g
         if self.nesterov:
-            axpy(v, params, a=mu)              # w += mu v - lr g
-            axpy(grads, params, a=-lr)
+            params -= step
+            step[...] = v
+            step *= mu
+            params += step                               # w += mu v - lr g
         else:
-            axpy(v, params, a=1.0)             # w += v
+            params += v                                  # w += v
 
 
 class AdamOptimizer(BaseOptimizer):
@@ -154,18 +144,20 @@ class AdamOptimizer(BaseOptimizer):
 
     def update_params(self, params, grads):
         """One step, in place on ``params`` (and the moments)."""
-        axpy = _axpy(params)
         b1, b2 = self.beta_1, self.beta_2
         m, v, tmp = self.ms, self.vs, self._tmp
         self.t += 1
+        m -= grads
         m *= b1
-        axpy(grads, m, a=1.0 - b1)                    # m = b1 m + (1 - b1) g
+        m += grads                                    # m = b1 m + (1 - b1) g
         np.multiply(grads, grads, out=tmp)
+        v -= tmp
         v *= b2
-        axpy(tmp, v, a=1.0 - b2)                      # v = b2 v + (1 - b2) g^2
+        v += tmp                                      # v = b2 v + (1 - b2) g^2
         self.learning_rate = float(self.learning_rate_init
                                    * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t))
         np.sqrt(v, out=tmp)
         tmp += self.epsilon
         np.divide(m, tmp, out=tmp)
-        axpy(tmp, params, a=-self.learning_rate)      # w -= lr_t m / (sqrt(v) + eps)
+        tmp *= self.learning_rate
+        params -= tmp                                 # w -= lr_t m / (sqrt(v) + eps)
