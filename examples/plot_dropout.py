@@ -11,7 +11,14 @@ the mean probability, marking the misclassified points.
 
 Writes ``plot_dropout_curves.png`` and ``plot_dropout_mc.png`` to the current
 directory (or to the directory given as the first argument).  Runs headless
-in well under a minute.
+in well under a minute (about 45 s on two busy cores); needs skreg
+importable (``pip install -e .``, or ``PYTHONPATH=. python examples/plot_dropout.py``).
+
+What it showed when written: every network reaches training accuracy 1; the
+held-out log-loss bottoms out at ~0.65 after 4-6 epochs without dropout or
+with 0.2, and after 13-16 epochs with 0.5, then all rise as the networks
+grow over-confident (dropout 0.5 delays the rise, it does not stop it).  MC
+spread is somewhat larger on misclassified points (0.23 vs 0.19, inverted).
 """
 
 import os
