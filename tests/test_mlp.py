@@ -434,3 +434,21 @@ def test_pickle_round_trip(Est):
     mc = "mc_predict_proba" if Est is MLPClassifier else "mc_predict"
     assert_array_equal(getattr(back, mc)(X, 3, 0), getattr(est, mc)(X, 3, 0))
     back.partial_fit(X, y)    # and it can keep training
+
+
+def test_sample_weight_equals_repeated_rows_lbfgs():
+    """Check that integer sample weights equal repeating rows (full-batch L-BFGS)."""
+    X, y = make_regression(n_samples=30, n_features=4, random_state=0)
+    sw = np.random.default_rng(0).integers(0, 3, 30)
+    kw = dict(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=30, random_state=0)
+    weighted = MLPRegressor(**kw).fit(X, y, sample_weight=sw)
+    repeated = MLPRegressor(**kw).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
+    assert_allclose(weighted.predict(X), repeated.predict(X), rtol=1e-6)
+
+
+def test_network_without_hidden_layers():
+    """Check a network without hidden layers (logistic regression) fits and predicts."""
+    X, y = make_classification(n_samples=80, n_features=5, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(), input_dropout_rate=0.2, max_iter=50,
+                        random_state=0).fit(X, y)
+    assert clf.n_layers_ == 2 and clf.score(X, y) > 0.7
