@@ -14,7 +14,7 @@ ElasticNet (l1_ratio=0.5; its alpha_max is the Lasso's / 0.5):
 
   * skreg    skreg.lasso_path / enet_path(X, y, alphas=..., tol, max_iter=1e5)
   * sklearn  sklearn.linear_model.lasso_path / enet_path (same arguments)
-  * celer    celer.celer_path(X, y, "lasso"|"enet", alphas=..., l1_ratio, tol,
+  * celer    celer.celer_path(X, y, "lasso", alphas=..., l1_ratio, tol,
              prune=1, max_iter=100) (the settings of celer's own estimators)
   * skglm    skglm.Lasso|ElasticNet(fit_intercept=False, tol).path(X, y, alphas)
              (numba JIT compiled before anything is timed)
@@ -78,7 +78,8 @@ def make_path_run(solver, model, l1_ratio, X, y, alphas, skreg_fns):
                                  **kw)
             elif solver == "celer":
                 from celer import celer_path
-                _, coefs, _ = celer_path(X, y, model, alphas=alphas,
+                # celer 0.7.4: the ElasticNet is pb="lasso" with l1_ratio < 1
+                _, coefs, _ = celer_path(X, y, "lasso", alphas=alphas,
                                          l1_ratio=l1_ratio, tol=tol, prune=1,
                                          max_iter=100)
             elif solver == "skglm":
@@ -100,8 +101,7 @@ def reference_path_duals(X, y, alphas, l1_ratio, certify=1e-8):
     try:
         from celer import celer_path
         with Quiet():
-            _, W, _ = celer_path(X, y, "lasso" if l1_ratio == 1 else "enet",
-                                 alphas=alphas, l1_ratio=l1_ratio, tol=1e-10,
+            _, W, _ = celer_path(X, y, "lasso", alphas=alphas, l1_ratio=l1_ratio, tol=1e-10,
                                  prune=1, max_iter=200)
     except ImportError:
         with Quiet():
@@ -154,17 +154,17 @@ def bench_problem_model(P, model, solvers, args, skreg_fns, log):
         return float(g.max()), {"max_rel_gap_resid": float(gr.max()),
                                 "median_rel_gap": float(np.median(g))}
 
-    cal, first = {}, {}
+    cal, first, first_cpu = {}, {}, {}
     for s in solvers:
-        c0 = time.process_time()
         tol, tried, ok, coefs, dt = calibrate(runs[s], judge, target=args.target,
                                               grid=PATH_GRID, time_cap=args.cal_cap)
         cal[s] = {"tol": tol, "reached": ok, "tried": tried}
         first[s] = dt
+        first_cpu[s] = next(t["cpu"] for t in tried if t["tol"] == tol)
         log(f"     calibrated {s:8s} tol={tol:g}{'' if ok else ' (NOT reached)'} "
             f"{dt:.2f}s at that tol [{len(tried)} fits, "
             f"{sum(t['time'] for t in tried):.0f}s]")
-    timings = {s: {"times": [], "result": None} for s in solvers}
+    timings = {s: {"times": [], "cpu_times": [], "result": None} for s in solvers}
     if args.repeats > 1:
         fns = {s: (lambda s=s: runs[s](cal[s]["tol"])) for s in solvers}
         timings = pb.interleaved_timings(fns, repeats=args.repeats - 1,
@@ -174,13 +174,15 @@ def bench_problem_model(P, model, solvers, args, skreg_fns, log):
            "reference_max_rel_gap": float(ref["gaps"].max()), "solvers": {}}
     for s in solvers:
         times = [first[s]] + list(timings[s]["times"])
+        cpus = [first_cpu[s]] + list(timings[s]["cpu_times"])
         coefs = timings[s]["result"]
         if coefs is None:
             coefs = runs[s](cal[s]["tol"])
         g, gr = path_gaps(X, y, alphas, l1_ratio, coefs, duals)
         out["solvers"][s] = {
             "tol": cal[s]["tol"], "reached": cal[s]["reached"], "times": times,
-            "median_s": float(np.median(times)), "max_rel_gap": float(g.max()),
+            "median_s": float(np.median(times)), "cpu_times": cpus,
+            "cpu_median_s": float(np.median(cpus)), "max_rel_gap": float(g.max()),
             "median_rel_gap": float(np.median(g)),
             "max_rel_gap_resid": float(gr.max()),
             "nnz_last": int(np.count_nonzero(coefs[:, -1])),
@@ -209,9 +211,9 @@ def to_markdown(res):
          "Dense problems centred first, sparse raw without intercept. "
          "x sk = wall / sklearn wall; skreg/best = skreg wall / fastest other "
          "solver that reached the target. '!' = target not reached.", "",
-         "| problem | model | solver | tol | wall [s] | x sk | skreg/best other "
+         "| problem | model | solver | tol | wall [s] | CPU [s] | x sk | skreg/best other "
          "| max rel gap | median rel gap | max resid gap | nnz at alpha_min | repeats |",
-         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in res["configs"]:
         t_sk = c["solvers"]["sklearn"]["median_s"]
         for s, d in c["solvers"].items():
@@ -219,6 +221,7 @@ def to_markdown(res):
                   if s == "skreg" else "")
             L.append(f"| {c['problem']} | {c['model']} | {s} | {d['tol']:g}"
                      f"{'' if d['reached'] else ' !'} | {d['median_s']:.2f} | "
+                     f"{d['cpu_median_s']:.2f} | "
                      f"{d['median_s'] / t_sk:.3f} | {rb} | {d['max_rel_gap']:.1e} | "
                      f"{d['median_rel_gap']:.1e} | {d['max_rel_gap_resid']:.1e} | "
                      f"{d['nnz_last']} | {len(d['times'])} |")

@@ -8,10 +8,13 @@ following scikit-learn's conventions.
 __version__ = "0.1.0.dev0"
 
 from skreg.linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from skreg.neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
     "ElasticNet",
     "Lasso",
+    "MLPClassifier",
+    "MLPRegressor",
     "__version__",
     "enet_path",
     "lasso_path",

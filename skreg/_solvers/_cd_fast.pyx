@@ -55,6 +55,7 @@ cdef enum:
     ANDERSON_K = 5          # iterates kept for Anderson extrapolation
     GAP_EVERY = 10          # inner gap checked at least every GAP_EVERY epochs
     WS_START = 10           # first working-set size (celer's p0)
+    SUB_SWEEPS = 10         # sweeps over the non-zeros between two full sweeps
 
 
 ctypedef struct Layout:
@@ -476,6 +477,10 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] score = np.empty(p, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
+    cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
+    cdef const int32_t* cur
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check
+    cdef bint full, was_full
     cdef floating[::1] hist = np.empty(0, dtype=dtype)
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
     cdef floating[::1] w_ws_prev = np.empty(0, dtype=dtype)
@@ -605,14 +610,21 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         with nogil:
             n_hist = 0
             inner_epoch = 0
+            full = True
+            n_sub_sweeps = 0
+            next_check = GAP_EVERY
             while epoch < max_iter:
+                # glmnet's active-set cycling: after a sweep over the working set,
+                # sweep only its non-zeros until they settle, then sweep it all again
+                cur = &ws[0] if full else &sub[0]
+                n_cur = n_ws if full else n_sub
                 w_max = 0.0
                 d_w_max = 0.0
-                for f_iter in range(n_ws):
+                for f_iter in range(n_cur):
                     if random:
-                        j = ws[_rand_int(<uint32_t> n_ws, &seed)]
+                        j = cur[_rand_int(<uint32_t> n_cur, &seed)]
                     else:
-                        j = ws[f_iter]
+                        j = cur[f_iter]
                     w_j = w[j]
                     g = _grad(L, xv, xm, &xs[0], j, &r[0], &st) + w_j * norm2[j]
                     if positive and g < 0.0:
@@ -628,6 +640,19 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     w_max = max(w_max, fabs(w_new))
                 epoch += 1
                 inner_epoch += 1
+                was_full = full
+                if full:
+                    n_sub = 0
+                    for k in range(n_ws):
+                        if w[ws[k]] != 0.0:
+                            sub[n_sub] = ws[k]
+                            n_sub += 1
+                    full = n_sub == 0 or n_sub == n_ws
+                    n_sub_sweeps = 0
+                else:
+                    n_sub_sweeps += 1
+                    full = (n_sub_sweeps >= SUB_SWEEPS or w_max == 0.0
+                            or d_w_max <= tol * w_max)
 
                 if anderson and not random:
                     for k in range(n_ws):
@@ -655,8 +680,11 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                                               w_ws_prev[k] - w[j], &r[0], &st)
                                         w[j] = w_ws_prev[k]
 
+                if not was_full and epoch < max_iter:
+                    continue
                 if (w_max == 0.0 or d_w_max <= tol * w_max
-                        or inner_epoch % GAP_EVERY == 0 or epoch >= max_iter):
+                        or inner_epoch >= next_check or epoch >= max_iter):
+                    next_check = inner_epoch + GAP_EVERY
                     if ws_is_all:
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
