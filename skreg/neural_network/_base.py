@@ -164,7 +164,9 @@ class BaseMultilayerPerceptron(BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, y = self._validate_input(X, y, incremental, reset=first_pass)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X)
+            # a negative weight makes the loss unbounded below: refuse it, as the
+            # linear models do (scikit-learn's MLP silently accepts it)
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         if y.ndim == 1:
             y = y.reshape((-1, 1))
         if not is_classifier(self):

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skreg.neural_network._base import BaseMultilayerPerceptron
 from skreg.neural_network._docs import _ATTRIBUTES, _OBJECTIVE, _PARAMETERS
 from skreg.utils._sklearn_compat import StrOptions, _fit_context, validate_data
+from skreg.utils._validation import check_numeric_target
 
 
 def _check_partial_fit_first_call(clf, classes=None):
@@ -422,8 +423,9 @@ class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
         return "exp" if self.loss == "poisson" else "identity"
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                             y_numeric=True, dtype=(np.float64, np.float32), reset=reset)
+        X, y = validate_data(self, X, check_numeric_target(y), accept_sparse=["csr", "csc"],
+                             multi_output=True, y_numeric=True,
+                             dtype=(np.float64, np.float32), reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
