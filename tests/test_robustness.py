@@ -640,3 +640,18 @@ def test_float32_weighted_small_residual_converges(layout):
     ref = make("ElasticNet", alpha=alpha, l1_ratio=0.5, tol=1e-12).fit(
         X.astype(np.float64), y.astype(np.float64), sample_weight=sw)
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=2e-6)
+
+
+@pytest.mark.parametrize("name", MLP)
+@pytest.mark.parametrize("c", [1e-150, 1e150])
+def test_mlp_extreme_feature_scale(name, c):
+    """Check an MLP on X scaled by 1e-150 / 1e+150: finite output or a clear error."""
+    X, y = _data(name)
+    est = make(name)
+    try:
+        fit(est, X * c, y)
+    except ValueError as exc:
+        assert "non-finite" in str(exc) or "large values" in str(exc), exc
+        return
+    _finite(est)
+    assert np.all(np.isfinite(np.asarray(est.predict(X * c), dtype=float)))
