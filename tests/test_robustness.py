@@ -655,3 +655,26 @@ def test_mlp_extreme_feature_scale(name, c):
         return
     _finite(est)
     assert np.all(np.isfinite(np.asarray(est.predict(X * c), dtype=float)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_concurrent_fits_equal_sequential(name):
+    """Check that fits run in threads give exactly the sequential results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    problems = [_data(name, n=40 + 5 * k, seed=k) for k in range(4)]
+
+    def job(k):
+        X, y = problems[k % 4]
+        params = {"random_state": k} if _takes(name, "random_state") else {}
+        if name in CD:
+            params["selection"] = "random" if k % 2 else "cyclic"
+        est = fit(make(name, **params), X, y)
+        return np.asarray(est.predict(X), dtype=float)
+
+    jobs = list(range(8))
+    sequential = [job(k) for k in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(job, jobs))
+    for a, b in zip(sequential, concurrent):
+        np.testing.assert_array_equal(a, b)
