@@ -7,11 +7,20 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-from skreg.linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from skreg.linear_model import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    enet_path,
+    lasso_path,
+)
 
 __all__ = [
     "ElasticNet",
+    "ElasticNetCV",
     "Lasso",
+    "LassoCV",
     "__version__",
     "enet_path",
     "lasso_path",
