@@ -450,7 +450,7 @@ class LassoCV(_LinearModelCV):
     >>> bool(reg.alpha_1se_ >= reg.alpha_)
     True
     >>> round(reg.score(X, y), 3)
-    0.998
+    0.999
     """
 
     path = staticmethod(lasso_path)
