@@ -1,4 +1,4 @@
-"""Plots in scikit-learn's Display style (matplotlib is optional: ``pip install skreg[plot]``).
+"""Plots in scikit-learn's Display style; matplotlib is optional (``skreg[plot]``).
 
 Importing this module never needs matplotlib; drawing does, and says so.
 

@@ -162,7 +162,8 @@ class CVCurveDisplay:
             getattr(estimator, "l1_ratio_", l1_ratio))
         name = type(estimator).__name__
         if hasattr(estimator, "l1_ratio_"):
-            name += f" (l1_ratio={float(l1_ratio if l1_ratio is not None else estimator.l1_ratio_):g})"
+            shown = estimator.l1_ratio_ if l1_ratio is None else l1_ratio
+            name += f" (l1_ratio={float(shown):g})"
         return cls(
             alphas, values,
             alpha_=estimator.alpha_ if chosen else None,
