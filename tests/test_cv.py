@@ -201,3 +201,18 @@ def test_cv_errors(regression_data):
     # l1_ratio=0 with an explicit grid is ridge regression by CD
     est = ElasticNetCV(l1_ratio=0.0, alphas=[1.0, 0.1], cv=3).fit(X, y)
     assert np.all(est.coef_ != 0)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_cv_gram_downdate_matches_direct(regression_data, layout, fit_intercept):
+    """Check the folds' downdated Gram matrices give the direct solver's CV curve."""
+    X, y = regression_data(80, 15, shift=2.0 if fit_intercept else 0.0)
+    sw = np.random.RandomState(2).uniform(0.2, 3.0, X.shape[0])
+    X = LAYOUTS[layout](X)
+    kw = dict(cv=CV, alphas=20, fit_intercept=fit_intercept, **TIGHT)
+    for weights in (None, sw):
+        gram = LassoCV(precompute=True, **kw).fit(X, y, sample_weight=weights)
+        direct = LassoCV(precompute=False, **kw).fit(X, y, sample_weight=weights)
+        np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
+        assert gram.alpha_ == direct.alpha_

@@ -95,35 +95,63 @@ def _check_indices(idx, n_samples):
     return np.where(idx < 0, idx + n_samples, idx)
 
 
+def _weighted_gram(X, sample_weight, block=2048):
+    """X^T S X, uncentred, as a dense (p, p) array; dense X is weighted by row blocks.
+
+    Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
+    """
+    p = X.shape[1]
+    if sp.issparse(X):
+        Xw = X if sample_weight is None else X.multiply(sample_weight[:, None]).tocsc()
+        G = X.T @ Xw
+        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=X.dtype)
+    if sample_weight is None:
+        return np.asarray(X.T @ X)
+    G = np.zeros((p, p), dtype=X.dtype)
+    for start in range(0, X.shape[0], block):
+        Xb = X[start:start + block]
+        G += Xb.T @ (Xb * sample_weight[start:start + block, None])
+    return G
+
+
 def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
-               path_params, scorer):
+               path_params, scorer, gram=None):
     """One path on the training rows; the held-out error at every alpha.
 
     Returns (mse, scores) of shape (n_alphas,); ``scores`` is None without a
     scorer.  Training weights are rescaled to sum to the training size, as
-    scikit-learn does, so alpha means the same in every fold.
+    scikit-learn does, so alpha means the same in every fold.  ``gram`` is
+    the full data's X^T S X: the fold's centred Gram matrix is downdated from
+    it (minus the test rows' part, a fraction of the cost of a new one).
     """
     X_train, y_train = _take_rows(X, train), y[train]
+    X_test, y_test = X[test], y[test]
+    n_train = train.shape[0]
     if sample_weight is None:
         sw_train = sw_test = None
+        c = 1.0
     else:
-        sw_train = sample_weight[train]
-        sw_train = sw_train * (train.shape[0] / np.sum(sw_train))
         sw_test = sample_weight[test]
+        sw_train = sample_weight[train]
+        c = n_train / np.sum(sw_train)
+        sw_train = sw_train * c
     X_mean, y_c, X_offset, y_offset = _preprocess(X_train, y_train, fit_intercept,
                                                   sw_train)
+    precompute = False
+    if gram is not None:
+        # X~^T S' X~ with S' = c S on the training rows (summing to n_train)
+        G = gram - _weighted_gram(X_test, sw_test)
+        G *= c
+        if X_mean is not None:
+            G -= n_train * np.outer(X_mean, X_mean)
+        precompute = G
     params = dict(path_params)
-    precompute = params.pop("precompute")
-    if isinstance(precompute, str):
-        precompute = _auto_gram(X_train)
-    elif not isinstance(precompute, (bool, np.bool_)):
-        precompute = True  # a user Gram is of the full data: recompute per fold
+    params.pop("precompute")
     _, coefs, _ = path(X_train, y_c, alphas=alphas, precompute=precompute,
                        check_input=False, X_offset=X_mean, sample_weight=sw_train,
                        **params)
-    del X_train
+    del X_train, precompute
     intercepts = y_offset - X_offset @ coefs                 # (n_alphas,)
-    X_test, y_test = X[test], y[test]
     residues = np.asarray(X_test @ coefs) + intercepts - y_test[:, None]
     mse = np.average(residues**2, axis=0, weights=sw_test)
     if scorer is None:
@@ -263,6 +291,14 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         if sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
 
+        # 'auto': a Gram matrix when it is no larger than X; a user's Gram is of
+        # the full data, so the folds get their own (downdated from X^T S X)
+        use_gram = self.precompute
+        if isinstance(use_gram, str):
+            use_gram = _auto_gram(X)
+        elif not isinstance(use_gram, (bool, np.bool_)):
+            use_gram = True
+        gram = _weighted_gram(X, sw) if use_gram else None
         base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
                     positive=self.positive, random_state=self.random_state,
                     selection=self.selection, penalty_factor=pf,
@@ -271,7 +307,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             delayed(_fold_path)(
                 self.path, X, y, sw, train, test, fit_intercept=self.fit_intercept,
                 alphas=alphas[i], path_params={**base, **self._path_kwargs(r)},
-                scorer=scorer,
+                scorer=scorer, gram=gram,
             )
             for i, r in enumerate(l1_ratios)
             for train, test in folds
@@ -306,9 +342,10 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         else:
             self.alphas_ = alphas[0]
 
+        del gram
         precompute = self.precompute
         if isinstance(precompute, str):
-            precompute = _auto_gram(X)
+            precompute = bool(use_gram)
         model = self._get_estimator(best_l1_ratio).set_params(
             alpha=best_alpha, fit_intercept=self.fit_intercept,
             precompute=precompute, max_iter=self.max_iter, tol=self.tol,
@@ -376,8 +413,10 @@ _CV_PARAMS_DOC = """
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     precompute : 'auto', bool or array-like, default='auto'
-        Use a Gram matrix in the folds ('auto': dense folds with more rows
-        than columns).  The final refit uses ``precompute=False`` for 'auto'.
+        Use a Gram matrix ('auto': when it is no larger than X, i.e. more
+        rows than columns for dense X).  It is computed once and downdated
+        for each fold; a user's array is of the full data, so the folds and
+        the refit compute their own.
     max_iter : int, default=1000
         Maximum number of coordinate-descent epochs per alpha.
     tol : float, default=1e-4
