@@ -216,9 +216,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             )
     if gram is not None and Xy is None:
         Xy = _centred_xy(X, y, X_mean, sample_weight)
-    Xy_grid = Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
-
     if isinstance(alphas, Integral):
+        Xy_grid = Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
         alphas = _alpha_grid(Xy_grid, n_samples if sample_weight is None
                              else float(np.sum(sample_weight)), l1_ratio, eps,
                              alphas, penalty_factor, positive)
