@@ -27,12 +27,16 @@ import skreg
 
 @dataclass
 class Pair:
-    """One row: an skreg estimator and its scikit-learn counterpart, unfitted."""
+    """One row: an skreg estimator and its scikit-learn counterpart, unfitted.
+
+    ``theirs`` may be None where scikit-learn has no counterpart (dropout):
+    the row then shows skreg's columns only.
+    """
 
     name: str
     ours: Callable
-    theirs: Callable
-    data: str = "diabetes"     # a key of _DATASETS
+    theirs: Callable = None
+    data: str = "diabetes"     # "diabetes" (regression) or "digits" (classification)
 
 
 @dataclass
@@ -104,7 +108,10 @@ def _progress(items, desc, enabled):
 
 
 def _fmt(v, spec):
-    return "-" if v is None else format(v, spec)
+    if v is None:
+        width = "".join(ch for ch in spec.split(".")[0] if ch.isdigit())
+        return "-".rjust(int(width or 1))
+    return format(v, spec)
 
 
 def _fit_table(repeats, out, progress):
@@ -118,20 +125,23 @@ def _fit_table(repeats, out, progress):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             a, ta = _median_time(lambda: pair.ours().fit(X, y), repeats)
-            b, tb = _median_time(lambda: pair.theirs().fit(X, y), repeats)
+            b, tb = (_median_time(lambda: pair.theirs().fit(X, y), repeats)
+                     if pair.theirs is not None else (None, None))
         coef = getattr(a, "coef_", None)
         row = dict(
             name=pair.name, data=pair.data,
             coef_diff=(float(np.max(np.abs(coef - b.coef_)))
                        if coef is not None and hasattr(b, "coef_") else None),
-            score=a.score(X, y), score_sk=b.score(X, y),
+            score=a.score(X, y), score_sk=None if b is None else b.score(X, y),
             nnz=int(np.sum(coef != 0)) if coef is not None else None,
-            ms=ta * 1e3, ms_sk=tb * 1e3,
+            ms=ta * 1e3, ms_sk=None if tb is None else tb * 1e3,
         )
         rows.append(row)
+        ratio = None if tb is None else row["ms"] / row["ms_sk"]
         out(f"{pair.name:40s} {pair.data:8s} {_fmt(row['coef_diff'], '10.2e')} "
-            f"{row['score']:7.4f} {row['score_sk']:7.4f} {_fmt(row['nnz'], '4d')} "
-            f"{row['ms']:9.2f} {row['ms_sk']:8.2f} {row['ms'] / row['ms_sk']:6.2f}")
+            f"{row['score']:7.4f} {_fmt(row['score_sk'], '7.4f')} "
+            f"{_fmt(row['nnz'], '4d')} {row['ms']:9.2f} {_fmt(row['ms_sk'], '8.2f')} "
+            f"{_fmt(ratio, '6.2f')}")
     return rows
 
 
@@ -147,24 +157,36 @@ def _cv_table(repeats, out, progress):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             a, ta = _median_time(lambda: pair.ours().fit(X, y), repeats)
-            b, tb = _median_time(lambda: pair.theirs().fit(X, y), repeats)
-        ca, cb = pair.chosen(a), pair.chosen(b)
-        same = (np.isclose(ca, cb, rtol=1e-9) if isinstance(ca, float) else ca == cb)
-        row = dict(name=pair.name, chosen=ca, chosen_sk=cb, same=bool(same),
+            b, tb = (_median_time(lambda: pair.theirs().fit(X, y), repeats)
+                     if pair.theirs is not None else (None, None))
+        ca = pair.chosen(a)
+        cb = None if b is None else pair.chosen(b)
+        if b is None:
+            same = None
+        elif isinstance(ca, float):
+            same = bool(np.isclose(ca, cb, rtol=1e-9))
+        else:
+            same = ca == cb
+        row = dict(name=pair.name, chosen=ca, chosen_sk=cb, same=same,
                    alpha_1se=getattr(a, "alpha_1se_", None), ms=ta * 1e3,
-                   ms_sk=tb * 1e3)
+                   ms_sk=None if tb is None else tb * 1e3)
         rows.append(row)
         fitted[pair.name] = (a, X, y, pair.data)
         ca_s = f"{ca:.4g}" if isinstance(ca, float) else str(ca)
-        cb_s = f"{cb:.4g}" if isinstance(cb, float) else str(cb)
-        out(f"{pair.name:42s} {ca_s:>18s} {cb_s:>18s} {'yes' if same else 'no':>4s} "
-            f"{_fmt(row['alpha_1se'], '10.4g')} {row['ms']:9.2f} {row['ms_sk']:8.2f} "
-            f"{row['ms'] / row['ms_sk']:6.2f}")
+        cb_s = "-" if cb is None else f"{cb:.4g}" if isinstance(cb, float) else str(cb)
+        same_s = "-" if same is None else "yes" if same else "no"
+        ratio = None if tb is None else row["ms"] / row["ms_sk"]
+        out(f"{pair.name:42s} {ca_s:>18s} {cb_s:>18s} {same_s:>4s} "
+            f"{_fmt(row['alpha_1se'], '10.4g')} {row['ms']:9.2f} "
+            f"{_fmt(row['ms_sk'], '8.2f')} {_fmt(ratio, '6.2f')}")
     return rows, fitted
 
 
 def _plots(fitted, out_dir, out):
-    """The path and CV-curve PNGs of the first CV row; [] without matplotlib."""
+    """PNGs: the path and CV curve of the first CV row, the MLPs' dropout curves.
+
+    Returns the paths written; [] without matplotlib.
+    """
     try:
         import matplotlib
     except ImportError:
@@ -190,10 +212,37 @@ def _plots(fitted, out_dir, out):
     written.append(os.path.join(out_dir, "lasso_cv_curve.png"))
     fig.tight_layout()
     fig.savefig(written[-1], dpi=110)
+    mlps = _dropout_models()
+    if mlps:
+        from skreg.plotting import DropoutCurveDisplay
+
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        DropoutCurveDisplay.from_estimators(mlps, ax=ax)
+        written.append(os.path.join(out_dir, "dropout_curves.png"))
+        fig.tight_layout()
+        fig.savefig(written[-1], dpi=110)
     plt.close("all")
     for path in written:
         out(f"wrote {path}")
     return written
+
+
+def _dropout_models():
+    """MLPs on digits at a few dropout settings, for the loss-curve plot.
+
+    Empty until ``skreg.MLPClassifier`` exists (it is being written).
+    """
+    if not hasattr(skreg, "MLPClassifier"):
+        return []
+    X, y = _load("digits")
+    X = X / 16.0
+    settings = [(0.0, "inverted"), (0.3, "inverted"), (0.3, "standard")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [skreg.MLPClassifier(hidden_layer_sizes=(64,), solver="adam",
+                                    max_iter=40, early_stopping=True, random_state=0,
+                                    dropout_rate=rate, dropout_mode=mode).fit(X, y)
+                for rate, mode in settings]
 
 
 def run(repeats=5, out_dir="skreg-demo", out=print, progress=True):
