@@ -14,7 +14,7 @@ ElasticNet (l1_ratio=0.5; its alpha_max is the Lasso's / 0.5):
 
   * skreg    skreg.lasso_path / enet_path(X, y, alphas=..., tol, max_iter=1e5)
   * sklearn  sklearn.linear_model.lasso_path / enet_path (same arguments)
-  * celer    celer.celer_path(X, y, "lasso"|"enet", alphas=..., l1_ratio, tol,
+  * celer    celer.celer_path(X, y, "lasso", alphas=..., l1_ratio, tol,
              prune=1, max_iter=100) (the settings of celer's own estimators)
   * skglm    skglm.Lasso|ElasticNet(fit_intercept=False, tol).path(X, y, alphas)
              (numba JIT compiled before anything is timed)
@@ -78,7 +78,8 @@ def make_path_run(solver, model, l1_ratio, X, y, alphas, skreg_fns):
                                  **kw)
             elif solver == "celer":
                 from celer import celer_path
-                _, coefs, _ = celer_path(X, y, model, alphas=alphas,
+                # celer 0.7.4: the ElasticNet is pb="lasso" with l1_ratio < 1
+                _, coefs, _ = celer_path(X, y, "lasso", alphas=alphas,
                                          l1_ratio=l1_ratio, tol=tol, prune=1,
                                          max_iter=100)
             elif solver == "skglm":
@@ -100,8 +101,7 @@ def reference_path_duals(X, y, alphas, l1_ratio, certify=1e-8):
     try:
         from celer import celer_path
         with Quiet():
-            _, W, _ = celer_path(X, y, "lasso" if l1_ratio == 1 else "enet",
-                                 alphas=alphas, l1_ratio=l1_ratio, tol=1e-10,
+            _, W, _ = celer_path(X, y, "lasso", alphas=alphas, l1_ratio=l1_ratio, tol=1e-10,
                                  prune=1, max_iter=200)
     except ImportError:
         with Quiet():

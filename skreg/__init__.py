@@ -15,12 +15,15 @@ from skreg.linear_model import (
     enet_path,
     lasso_path,
 )
+from skreg.neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
     "ElasticNet",
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "MLPClassifier",
+    "MLPRegressor",
     "__version__",
     "enet_path",
     "lasso_path",

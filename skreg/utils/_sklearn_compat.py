@@ -9,6 +9,7 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     Hidden,
     Interval,
+    Options,
     StrOptions,
     validate_params,
 )
@@ -17,6 +18,7 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 __all__ = [
     "Hidden",
     "Interval",
+    "Options",
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
