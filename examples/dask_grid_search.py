@@ -18,8 +18,10 @@ import argparse
 import os
 import sys
 import time
+import warnings
 
 import joblib
+from sklearn.exceptions import ConvergenceWarning
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from grid_search_pipeline import (  # noqa: E402
@@ -52,7 +54,8 @@ def main(processes=False, n_workers=2):
         search = dropout_search(n_jobs=-1)
         if search is not None:  # the MLP dropout search, once skreg has MLPClassifier
             Xd, yd = load_dropout_data()
-            with joblib.parallel_backend("dask"):
+            with joblib.parallel_backend("dask"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
                 search.fit(Xd, yd)
             print(f"dask:  dropout best_params_ = {search.best_params_}")
     print("same best_params_ locally and on the dask cluster")

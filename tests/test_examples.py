@@ -57,6 +57,10 @@ def test_example_grid_search_pipeline(monkeypatch, tmp_path, capsys):
     _run("grid_search_pipeline.py", monkeypatch=monkeypatch, tmp_path=tmp_path)
     out = capsys.readouterr().out
     assert "best_params_" in out and "Part 2" in out
+    import skreg
+
+    if hasattr(skreg, "MLPClassifier"):
+        assert "mlp__dropout_rate" in out.split("Part 2")[1]
 
 
 @pytest.mark.slow
@@ -70,3 +74,17 @@ def test_example_dask_grid_search(monkeypatch, tmp_path, capsys):
     local, remote = ns["main"]()
     assert remote.best_params_ == local.best_params_
     assert "same best_params_" in capsys.readouterr().out
+
+
+TESTED_HERE = {"plot_lasso_path.py", "plot_elasticnet_cv.py", "grid_search_pipeline.py",
+               "dask_grid_search.py"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.py")
+                                        if p.name not in TESTED_HERE))
+def test_other_examples_run(name, monkeypatch, tmp_path):
+    """Check every other example runs headless to the end (smoke test)."""
+    if not HAS_MPL:
+        pytest.skip("matplotlib is not installed")
+    _run(name, monkeypatch=monkeypatch, tmp_path=tmp_path)

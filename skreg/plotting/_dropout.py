@@ -105,7 +105,8 @@ class DropoutCurveDisplay:
                     color=line.get_color(), label=f"{label} (validation)")[0])
             axv.set_ylabel("validation score (dashed)")
         handles = self.lines_ + self.validation_lines_
-        ax.legend(handles, [h.get_label() for h in handles], fontsize="small")
+        ax.legend(handles, [h.get_label() for h in handles], fontsize="small",
+                  loc="center right")
         ax.set_title("Training curves by dropout setting")
         self.ax_, self.figure_ = ax, fig
         return self
