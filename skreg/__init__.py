@@ -7,12 +7,21 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-from skreg.linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from skreg.linear_model import (
+    ElasticNet,
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    enet_path,
+    lasso_path,
+)
 from skreg.neural_network import MLPClassifier, MLPRegressor
 
 __all__ = [
     "ElasticNet",
+    "ElasticNetCV",
     "Lasso",
+    "LassoCV",
     "MLPClassifier",
     "MLPRegressor",
     "__version__",

@@ -2,9 +2,9 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skreg import ElasticNet, Lasso
+from skreg import ElasticNet, ElasticNetCV, Lasso, LassoCV
 
-ESTIMATORS = [Lasso(), ElasticNet()]
+ESTIMATORS = [Lasso(), ElasticNet(), LassoCV(), ElasticNetCV()]
 
 
 @parametrize_with_checks(ESTIMATORS)

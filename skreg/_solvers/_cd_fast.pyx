@@ -462,7 +462,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                      floating alpha, floating beta, const floating* pf,
                      Py_ssize_t max_iter, floating tol, object rng, bint random,
                      bint positive, bint screening, bint working_set, bint anderson,
-                     bint verbose):
+                     bint verbose, bint cycling):
     if floating is float:
         dtype = np.float32
     else:
@@ -647,7 +647,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         if w[ws[k]] != 0.0:
                             sub[n_sub] = ws[k]
                             n_sub += 1
-                    full = n_sub == 0 or n_sub == n_ws
+                    full = n_sub == 0 or n_sub == n_ws or not cycling
                     n_sub_sweeps = 0
                 else:
                     n_sub_sweeps += 1
@@ -720,7 +720,7 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                   const floating[::1] penalty_factor, Py_ssize_t max_iter,
                   floating tol, object rng, bint random=False, bint positive=False,
                   bint screening=True, bint working_set=True, bint anderson=True,
-                  bint verbose=False):
+                  bint verbose=False, bint cycling=True):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
@@ -743,7 +743,8 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
         return np.asarray(w), 0.0, 0.0, 0
     return _enet_cd(&L, &X[0, 0], _ptr_or_null(sample_weight), _ptr_or_null(X_mean),
                     &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
-                    random, positive, screening, working_set, anderson, verbose)
+                    random, positive, screening, working_set, anderson, verbose,
+                    cycling)
 
 
 def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
@@ -753,7 +754,7 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                    const floating[::1] penalty_factor, Py_ssize_t max_iter,
                    floating tol, object rng, bint random=False, bint positive=False,
                    bint screening=True, bint working_set=True, bint anderson=True,
-                   bint verbose=False):
+                   bint verbose=False, bint cycling=True):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -772,7 +773,7 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
     return _enet_cd(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                     _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
                     max_iter, tol, rng, random, positive, screening, working_set,
-                    anderson, verbose)
+                    anderson, verbose, cycling)
 
 
 def enet_cd_gram(floating[::1] w, floating alpha, floating beta,

@@ -1,0 +1,474 @@
+"""LassoCV and ElasticNetCV: the penalty chosen by cross-validation.
+
+For every (l1_ratio, fold) pair one warm-started path is computed on the
+training rows over a common alpha grid (the grid of the full data, as
+scikit-learn's), and the held-out rows are scored at every alpha from the
+path's coefficients (no refit per alpha).  The pairs run in parallel with
+joblib threads: the compiled kernels release the GIL for their loops, and
+BLAS is held to cpu_count / n_jobs threads meanwhile (measured: threads then
+scale like processes, without pickling X).
+
+The folds themselves (row selection, implicit centering, Gram downdates)
+are in ``_cv_folds``.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import cpu_count, effective_n_jobs
+from sklearn import get_config
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.model_selection import check_cv
+from sklearn.utils import column_or_1d
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from skreg.linear_model._base import (
+    _centred_xy,
+    _normalize_sample_weight,
+    _preprocess,
+    _validate_penalty_factor,
+)
+from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
+from skreg.linear_model._cv_folds import (
+    _auto_gram,
+    _check_indices,
+    _fold_path,
+    _one_se_index,
+    _weighted_gram,
+)
+from skreg.linear_model._paths import _alpha_grid, enet_path, lasso_path
+from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+
+__all__ = ["ElasticNetCV", "LassoCV"]
+
+
+class _LinearModelCV(RegressorMixin, BaseEstimator):
+    """Shared fit of LassoCV / ElasticNetCV (not public)."""
+
+    _parameter_constraints = {
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "fit_intercept": ["boolean"],
+        "precompute": [StrOptions({"auto"}), "array-like", "boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "copy_X": ["boolean"],
+        "cv": ["cv_object"],
+        "verbose": ["verbose"],
+        "n_jobs": [Integral, None],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+        "penalty_factor": ["array-like", None],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+    }
+
+    def _l1_ratios(self):
+        return np.array([1.0])
+
+    def _get_estimator(self, l1_ratio):
+        raise NotImplementedError
+
+    def _path_kwargs(self, l1_ratio):
+        return {}
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, **params):
+        """Fit the model on a grid of alphas, choosing alpha by cross-validation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.  Never centred or copied as a whole: each fold is
+            one row selection.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Weights used for fitting and for the weighted error of each test
+            fold; the cross-validated error is the unweighted mean over folds
+            of those weighted errors (as scikit-learn).
+        **params : dict
+            Parameters routed to the CV splitter (``groups``), only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        routing = get_config().get("enable_metadata_routing", False)
+        if params and not routing:
+            raise ValueError(
+                f"{self.__class__.__name__}.fit got unexpected arguments "
+                f"{sorted(params)}; to route them to the CV splitter, enable "
+                "metadata routing: sklearn.set_config(enable_metadata_routing=True)."
+            )
+        X, y = validate_data(
+            self, X, y,
+            validate_separately=(
+                dict(accept_sparse="csc", dtype=[np.float64, np.float32],
+                     copy=False, accept_large_sparse=False),
+                dict(copy=False, dtype=[np.float64, np.float32], ensure_2d=False),
+            ),
+        )
+        if y.ndim > 1 and y.shape[1] > 1:
+            raise ValueError(
+                f"For multi-task outputs, use MultiTask{self.__class__.__name__} "
+                "(scikit-learn); skreg's CV estimators take a 1-D y."
+            )
+        y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+        n_samples, n_features = X.shape
+        if isinstance(sample_weight, Real):
+            sample_weight = None
+        sw = _normalize_sample_weight(sample_weight, X, X.dtype)
+        pf = _validate_penalty_factor(self.penalty_factor, n_features, X.dtype)
+        scorer = None if self.scoring is None else get_scorer(self.scoring)
+
+        l1_ratios = self._l1_ratios()
+        if isinstance(self.alphas, Integral):
+            X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
+            Xy = _centred_xy(X, y_c, X_mean, sw)
+            alphas = np.array([
+                _alpha_grid(Xy, n_samples, l1_ratio=r, eps=self.eps,
+                            n_alphas=self.alphas, penalty_factor=pf,
+                            positive=self.positive)
+                for r in l1_ratios
+            ])
+        else:
+            grid = np.asarray(self.alphas, dtype=np.float64)
+            if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)) \
+                    or np.any(grid < 0):
+                raise ValueError(
+                    "alphas must be an int or a non-empty 1-D array of finite, "
+                    f"non-negative floats; got {self.alphas!r}."
+                )
+            alphas = np.tile(np.sort(grid)[::-1], (len(l1_ratios), 1))
+
+        cv = check_cv(self.cv)
+        if routing:
+            split_params = process_routing(self, "fit", sample_weight=sample_weight,
+                                           **params).splitter.split
+        else:
+            split_params = {}
+        folds = [(_check_indices(tr, n_samples), _check_indices(te, n_samples))
+                 for tr, te in cv.split(X, y, **split_params)]
+        if sp.issparse(X) and X.format != "csc":
+            X = X.tocsc()
+
+        # 'auto': a Gram matrix when it is no larger than X; a user's Gram is of
+        # the full data, so the folds get their own (downdated from X^T S X)
+        use_gram = self.precompute
+        if isinstance(use_gram, str):
+            use_gram = _auto_gram(X)
+        elif not isinstance(use_gram, (bool, np.bool_)):
+            use_gram = True
+        gram = _weighted_gram(X, sw) if use_gram else None
+        base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
+                    positive=self.positive, random_state=self.random_state,
+                    selection=self.selection, penalty_factor=pf,
+                    precompute=self.precompute)
+        jobs = (
+            delayed(_fold_path)(
+                self.path, X, y, sw, train, test, fit_intercept=self.fit_intercept,
+                alphas=alphas[i], path_params={**base, **self._path_kwargs(r)},
+                scorer=scorer, gram=gram,
+            )
+            for i, r in enumerate(l1_ratios)
+            for train, test in folds
+        )
+        # threads: the kernels run without the GIL, and X is shared, not pickled.
+        # Each thread's BLAS calls get cpu_count / n_jobs threads: unlimited,
+        # OpenBLAS oversubscribes the cores and two threads ran no faster than one
+        n_jobs = effective_n_jobs(self.n_jobs)
+        blas = max(1, cpu_count() // n_jobs) if n_jobs > 1 else None
+        with threadpool_limits(limits=blas, user_api="blas"):
+            out = Parallel(n_jobs=self.n_jobs, verbose=self.verbose,
+                           prefer="threads")(jobs)
+        n_l1, n_folds, n_alphas = len(l1_ratios), len(folds), alphas.shape[1]
+        mse = np.array([m for m, _ in out]).reshape(n_l1, n_folds, n_alphas)
+        mse = np.moveaxis(mse, 2, 1)                          # (n_l1, n_alphas, n_folds)
+        self.mse_path_ = np.squeeze(mse)
+        if scorer is not None:
+            scores = np.array([s for _, s in out]).reshape(n_l1, n_folds, n_alphas)
+            scores = np.moveaxis(scores, 2, 1)
+            self.score_path_ = np.squeeze(scores)
+            err = -scores               # the criterion: larger scores are better
+        else:
+            err = mse
+
+        mean_err = err.mean(axis=2)                           # (n_l1, n_alphas)
+        # first minimum over l1_ratios then alphas (largest alpha first), as
+        # scikit-learn and GridSearchCV break ties
+        i_l1, i_alpha = np.unravel_index(np.argmin(mean_err), mean_err.shape)
+        best_alpha = float(alphas[i_l1, i_alpha])
+        best_l1_ratio = float(l1_ratios[i_l1])
+        self.alpha_ = best_alpha
+        self.alpha_1se_ = float(alphas[i_l1, _one_se_index(alphas[i_l1], err[i_l1])])
+        if self._has_l1_ratio():
+            self.l1_ratio_ = best_l1_ratio
+        if isinstance(self.alphas, Integral):
+            self.alphas_ = alphas if n_l1 > 1 else alphas[0]
+        else:
+            self.alphas_ = alphas[0]
+
+        del gram
+        precompute = self.precompute
+        if isinstance(precompute, str):
+            precompute = bool(use_gram)
+        model = self._get_estimator(best_l1_ratio).set_params(
+            alpha=best_alpha, fit_intercept=self.fit_intercept,
+            precompute=precompute, max_iter=self.max_iter, tol=self.tol,
+            copy_X=self.copy_X, positive=self.positive,
+            random_state=self.random_state, selection=self.selection,
+            penalty_factor=self.penalty_factor,
+        )
+        model.fit(X, y, sample_weight=sample_weight)
+        self.coef_ = model.coef_
+        self.intercept_ = model.intercept_
+        self.dual_gap_ = model.dual_gap_
+        self.n_iter_ = model.n_iter_
+        return self
+
+    def _has_l1_ratio(self):
+        return False
+
+    def predict(self, X):
+        """Predict with the refitted linear model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                          dtype=[np.float64, np.float32])
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    @property
+    def sparse_coef_(self):
+        """Sparse representation of the fitted ``coef_``."""
+        return sp.csr_matrix(self.coef_)
+
+    def get_metadata_routing(self):
+        """Metadata routing: ``fit`` parameters go to the CV splitter's ``split``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+        """
+        return MetadataRouter(owner=self).add_self_request(self).add(
+            splitter=check_cv(self.cv),
+            method_mapping=MethodMapping().add(caller="fit", callee="split"),
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
+
+
+_CV_PARAMS_DOC = """
+    eps : float, default=1e-3
+        Length of the path: ``alpha_min / alpha_max``.
+    alphas : int or array-like, default=100
+        Number of alphas on the automatic grid (computed on the full data,
+        as scikit-learn's), or the alphas themselves.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    precompute : 'auto', bool or array-like, default='auto'
+        Use a Gram matrix ('auto': when it is no larger than X, i.e. more
+        rows than columns for dense X).  It is computed once and downdated
+        for each fold; a user's array is of the full data, so the folds and
+        the refit compute their own.
+    max_iter : int, default=1000
+        Maximum number of coordinate-descent epochs per alpha.
+    tol : float, default=1e-4
+        Tolerance on the duality gap, scaled as scikit-learn's.
+    copy_X : bool, default=True
+        Kept for compatibility: X is never modified.
+    cv : int, cross-validation generator or iterable, default=None
+        As scikit-learn's (None: 5-fold ``KFold``).
+    verbose : bool or int, default=False
+        joblib's verbosity.
+    n_jobs : int, default=None
+        Parallel (l1_ratio, fold) paths, on threads.
+    positive : bool, default=False
+        Force non-negative coefficients.
+    random_state : int, RandomState instance or None, default=None
+        Seed of ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Coordinate order.
+    penalty_factor : array-like of shape (n_features,), default=None
+        glmnet's per-feature penalty weights (see :class:`~skreg.ElasticNet`);
+        the alpha grid respects them.
+    scoring : str, callable or None, default=None
+        None: the held-out mean squared error, as scikit-learn.  Otherwise any
+        scikit-learn scorer (larger is better), evaluated on each fold's
+        held-out rows at every alpha from the warm-started path.
+"""
+
+_CV_ATTRS_DOC = """
+    alpha_ : float
+        The alpha chosen: smallest mean CV error (largest mean score).
+    alpha_1se_ : float
+        The largest alpha whose mean CV error is within one standard error
+        (std over folds / sqrt(n_folds)) of the best (glmnet's lambda.1se);
+        with a scorer the error is the negative score.
+    mse_path_ : ndarray of shape (n_alphas, n_folds) (n_l1_ratio first for several)
+        Mean squared error of each held-out fold along the path.
+    score_path_ : ndarray, same shape as ``mse_path_``
+        The scorer's values; only when ``scoring`` is not None.
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    dual_gap_ : float
+        Duality gap of the final refit.
+    n_iter_ : int
+        Epochs of the final refit.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined only when X has feature names that are all strings.
+"""
+
+
+class LassoCV(_LinearModelCV):
+    __doc__ = """Lasso with alpha chosen by cross-validation along warm-started paths.
+
+    The objective, as scikit-learn's ``LassoCV``::
+
+        1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2 + alpha * sum_j pf_j |w_j|
+
+    Parameters
+    ----------""" + _CV_PARAMS_DOC + """
+    Attributes
+    ----------""" + _CV_ATTRS_DOC + """    alphas_ : ndarray of shape (n_alphas,)
+        The grid of alphas.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skreg import LassoCV
+    >>> X, y = make_regression(n_samples=60, n_features=5, noise=4, random_state=0)
+    >>> reg = LassoCV(cv=5).fit(X, y)
+    >>> bool(reg.alpha_1se_ >= reg.alpha_)
+    True
+    >>> round(reg.score(X, y), 3)
+    0.999
+    """
+
+    path = staticmethod(lasso_path)
+
+    def __init__(self, *, eps=1e-3, alphas=100, fit_intercept=True,
+                 precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
+                 verbose=False, n_jobs=None, positive=False, random_state=None,
+                 selection="cyclic", penalty_factor=None, scoring=None):
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.copy_X = copy_X
+        self.cv = cv
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.scoring = scoring
+
+    def _get_estimator(self, l1_ratio):
+        return Lasso()
+
+
+class ElasticNetCV(_LinearModelCV):
+    __doc__ = """ElasticNet with alpha (and l1_ratio) chosen by cross-validation.
+
+    The objective, as scikit-learn's ``ElasticNetCV``::
+
+        1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2
+        + alpha * l1_ratio * sum_j pf_j |w_j| + 0.5 * alpha * (1 - l1_ratio) ||w||^2
+
+    Parameters
+    ----------
+    l1_ratio : float or array-like of float, default=0.5
+        The L1/L2 mix, or several to cross-validate (e.g.
+        ``[.1, .5, .7, .9, .95, .99, 1]``); 0 needs an explicit ``alphas``.""" \
+        + _CV_PARAMS_DOC + """
+    Attributes
+    ----------""" + _CV_ATTRS_DOC + """    l1_ratio_ : float
+        The l1_ratio chosen.
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid(s) of alphas, one per l1_ratio for an automatic grid.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skreg import ElasticNetCV
+    >>> X, y = make_regression(n_samples=60, n_features=5, noise=4, random_state=0)
+    >>> reg = ElasticNetCV(l1_ratio=[0.5, 0.9, 1.0], cv=5).fit(X, y)
+    >>> float(reg.l1_ratio_) in (0.5, 0.9, 1.0)
+    True
+    """
+
+    _parameter_constraints = {
+        **_LinearModelCV._parameter_constraints,
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
+    }
+
+    path = staticmethod(enet_path)
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
+                 precompute="auto", max_iter=1000, tol=1e-4, cv=None, copy_X=True,
+                 verbose=0, n_jobs=None, positive=False, random_state=None,
+                 selection="cyclic", penalty_factor=None, scoring=None):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.copy_X = copy_X
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.scoring = scoring
+
+    def _l1_ratios(self):
+        r = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        if r.ndim != 1 or r.size == 0 or np.any((r < 0) | (r > 1)) \
+                or not np.all(np.isfinite(r)):
+            raise ValueError(
+                f"l1_ratio must be a float or 1-D array of floats in [0, 1]; got "
+                f"{self.l1_ratio!r}."
+            )
+        return r
+
+    def _has_l1_ratio(self):
+        return True
+
+    def _path_kwargs(self, l1_ratio):
+        return {"l1_ratio": float(l1_ratio)}
+
+    def _get_estimator(self, l1_ratio):
+        return ElasticNet(l1_ratio=l1_ratio)

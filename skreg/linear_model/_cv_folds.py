@@ -1,0 +1,149 @@
+"""The folds of LassoCV / ElasticNetCV: one warm-started path per fold, scored.
+
+Per fold, X is only row-selected: the training fold's (weighted) column
+means go to the path as ``X_offset`` (implicit centering), never subtracted
+from a copy of X; a Gram matrix, when used, is downdated from the full
+data's instead of formed again.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+
+from skreg.linear_model._base import _preprocess
+
+
+class _PathPoint(RegressorMixin, BaseEstimator):
+    """A fitted linear model at one alpha of a path, for scorers to call.
+
+    Scorers only need ``predict``; building this costs nothing, so a scorer
+    can be evaluated at every alpha of a warm-started path without a refit.
+    """
+
+    def __init__(self, coef=None, intercept=0.0):
+        self.coef = coef
+        self.intercept = intercept
+
+    def fit(self, X, y=None):  # pragma: no cover - never fitted, scorers only
+        return self
+
+    def predict(self, X):
+        return np.asarray(X @ self.coef).ravel() + self.intercept
+
+
+def _take_rows(X, idx):
+    """Rows ``idx`` of X in the layout the kernels read without a copy.
+
+    Dense: one Fortran-ordered copy (``X[idx]`` is C-ordered, and the dense
+    kernel would copy it again).  Sparse: CSC row selection.
+    """
+    if sp.issparse(X):
+        return X[idx].tocsc()
+    out = np.empty((idx.shape[0], X.shape[1]), dtype=X.dtype, order="F")
+    np.take(X, idx, axis=0, out=out, mode="clip")  # idx already bounds-checked
+    return out
+
+
+def _auto_gram(X):
+    """precompute='auto': a Gram matrix when it is no larger than X's stored values.
+
+    For dense X that is scikit-learn's rule (more rows than columns); for
+    sparse X it also keeps a p x p matrix from outgrowing X.  Then an epoch on
+    the Gram matrix costs less than one on X, and the Gram solver's plain
+    cyclic updates make weighted and repeated rows give the same iterates.
+    """
+    n, p = X.shape
+    return n > p and (not sp.issparse(X) or p * p <= X.nnz)
+
+
+def _check_indices(idx, n_samples):
+    idx = np.asarray(idx)
+    if idx.dtype == bool:
+        idx = np.flatnonzero(idx)
+    idx = idx.astype(np.intp, copy=False).ravel()
+    if idx.size and (idx.min() < -n_samples or idx.max() >= n_samples):
+        raise ValueError(f"CV split indices out of range for {n_samples} samples.")
+    return np.where(idx < 0, idx + n_samples, idx)
+
+
+def _weighted_gram(X, sample_weight, block=2048):
+    """X^T S X, uncentred, as a dense (p, p) array; dense X is weighted by row blocks.
+
+    Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
+    """
+    p = X.shape[1]
+    if sp.issparse(X):
+        Xw = X if sample_weight is None else X.multiply(sample_weight[:, None]).tocsc()
+        G = X.T @ Xw
+        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=X.dtype)
+    if sample_weight is None:
+        return np.asarray(X.T @ X)
+    G = np.zeros((p, p), dtype=X.dtype)
+    for start in range(0, X.shape[0], block):
+        Xb = X[start:start + block]
+        G += Xb.T @ (Xb * sample_weight[start:start + block, None])
+    return G
+
+
+def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
+               path_params, scorer, gram=None):
+    """One path on the training rows; the held-out error at every alpha.
+
+    Returns (mse, scores) of shape (n_alphas,); ``scores`` is None without a
+    scorer.  Training weights are rescaled to sum to the training size, as
+    scikit-learn does, so alpha means the same in every fold.  ``gram`` is
+    the full data's X^T S X: the fold's centred Gram matrix is downdated from
+    it (minus the test rows' part, a fraction of the cost of a new one).
+    """
+    X_train, y_train = _take_rows(X, train), y[train]
+    X_test, y_test = X[test], y[test]
+    n_train = train.shape[0]
+    if sample_weight is None:
+        sw_train = sw_test = None
+        c = 1.0
+    else:
+        sw_test = sample_weight[test]
+        sw_train = sample_weight[train]
+        c = n_train / np.sum(sw_train)
+        sw_train = sw_train * c
+    X_mean, y_c, X_offset, y_offset = _preprocess(X_train, y_train, fit_intercept,
+                                                  sw_train)
+    precompute = False
+    if gram is not None:
+        # X~^T S' X~ with S' = c S on the training rows (summing to n_train)
+        G = gram - _weighted_gram(X_test, sw_test)
+        G *= c
+        if X_mean is not None:
+            G -= n_train * np.outer(X_mean, X_mean)
+        precompute = G
+    params = dict(path_params)
+    params.pop("precompute")
+    _, coefs, _ = path(X_train, y_c, alphas=alphas, precompute=precompute,
+                       check_input=False, X_offset=X_mean, sample_weight=sw_train,
+                       **params)
+    del X_train, precompute
+    intercepts = y_offset - X_offset @ coefs                 # (n_alphas,)
+    residues = np.asarray(X_test @ coefs) + intercepts - y_test[:, None]
+    mse = np.average(residues**2, axis=0, weights=sw_test)
+    if scorer is None:
+        return mse, None
+    kw = {} if sw_test is None else {"sample_weight": sw_test}
+    scores = np.array([
+        scorer(_PathPoint(coefs[:, k], intercepts[k]), X_test, y_test, **kw)
+        for k in range(coefs.shape[1])
+    ], dtype=np.float64)
+    return mse, scores
+
+
+def _one_se_index(alphas, err):
+    """Index of the largest alpha whose mean error is within one SE of the best.
+
+    ``err`` has shape (n_alphas, n_folds); SE is the standard deviation over
+    folds (ddof=1) over sqrt(n_folds), at the best alpha (glmnet's lambda.1se).
+    """
+    mean = err.mean(axis=1)
+    best = int(np.argmin(mean))
+    n_folds = err.shape[1]
+    se = err[best].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
+    ok = np.flatnonzero(mean <= mean[best] + se)
+    return int(ok[np.argmax(alphas[ok])])
