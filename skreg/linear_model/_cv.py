@@ -21,7 +21,7 @@ from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import column_or_1d
+from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -47,6 +47,7 @@ from skreg.linear_model._cv_folds import (
 )
 from skreg.linear_model._paths import _alpha_grid, enet_path, lasso_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+from skreg.utils._validation import check_numeric_target
 
 __all__ = ["ElasticNetCV", "LassoCV"]
 
@@ -113,7 +114,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                 "metadata routing: sklearn.set_config(enable_metadata_routing=True)."
             )
         X, y = validate_data(
-            self, X, y,
+            self, X, check_numeric_target(y),
             validate_separately=(
                 dict(accept_sparse="csc", dtype=[np.float64, np.float32],
                      copy=False, accept_large_sparse=False),
@@ -126,6 +127,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                 "(scikit-learn); skreg's CV estimators take a 1-D y."
             )
         y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+        check_consistent_length(X, y)  # validate_separately does not
         n_samples, n_features = X.shape
         if isinstance(sample_weight, Real):
             sample_weight = None
