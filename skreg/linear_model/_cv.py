@@ -163,6 +163,15 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             split_params = {}
         folds = [(_check_indices(tr, n_samples), _check_indices(te, n_samples))
                  for tr, te in cv.split(X, y, **split_params)]
+        if sw is not None:
+            for k, (train, test) in enumerate(folds):
+                for part, rows in (("training", train), ("test", test)):
+                    if not np.sum(sw[rows]) > 0:
+                        raise ValueError(
+                            f"sample_weight sums to zero on the {part} rows of CV "
+                            f"fold {k}: every fold needs weighted samples on both "
+                            "sides; shuffle the data or pass another cv."
+                        )
         if sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
 
