@@ -678,3 +678,15 @@ def test_concurrent_fits_equal_sequential(name):
         concurrent = list(pool.map(job, jobs))
     for a, b in zip(sequential, concurrent):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name", CD_CV)
+def test_cv_fold_with_zero_weights_is_clear(name):
+    """Check that a CV fold whose weights sum to zero is a clear ValueError.
+
+    (scikit-learn raises ZeroDivisionError from np.average.)
+    """
+    X, y = _data(name)
+    sw = np.r_[np.zeros(30), np.ones(10)]
+    with pytest.raises(ValueError, match="sample_weight sums to zero on the .* fold"):
+        fit(make(name, cv=3), X, y, sample_weight=sw)
