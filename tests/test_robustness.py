@@ -690,3 +690,44 @@ def test_cv_fold_with_zero_weights_is_clear(name):
     sw = np.r_[np.zeros(30), np.ones(10)]
     with pytest.raises(ValueError, match="sample_weight sums to zero on the .* fold"):
         fit(make(name, cv=3), X, y, sample_weight=sw)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kernel: a constant column whose mean is not exactly representable "
+    "(3 x 0.1 averages to 0.10000000000000002) gets a rounding-size norm2 "
+    "(~1e-34) while its implicitly centred gradient x^T r + c xs - m rsum carries "
+    "an error ~eps |x| |r| (~1e-17): at a tiny alpha the update g / norm2 explodes "
+    "(coef_ ~1e86, predictions off by 1e69, no NaN, no warning).  scikit-learn "
+    "centres explicitly, so g and norm2 share the same x~ and stay consistent.  "
+    "Fix: treat a column as constant when norm2_j <= ~n eps^2 max(m_j^2, ...) "
+    "(relative to sum x_ij^2) in _col_stats."))
+def test_constant_feature_with_inexact_mean_tiny_alpha():
+    """Check a constant column 0.1 (inexact mean) at alpha=1e-30: finite, as scikit-learn."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(3, 2)
+    X[:, 1] = 0.1
+    y = rng.randn(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = make("Lasso", alpha=1e-30, tol=1e-12, max_iter=10_000).fit(X, y)
+    ref = sk_lm.Lasso(alpha=1e-30, tol=1e-12, max_iter=10_000).fit(X, y)
+    assert abs(est.coef_[1]) < 1e3
+    np.testing.assert_allclose(est.predict(X), ref.predict(X), atol=1e-8)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kernel: with a large constant column (1e6 + 0.1, n=100) and alpha=1e-12 the "
+    "implicitly centred Lasso returns coef_ = 0 for every feature after max_iter "
+    "epochs with a ConvergenceWarning, where scikit-learn converges to the right "
+    "fit (same root cause as the inexact-mean test above)."))
+def test_large_constant_feature_small_alpha_matches_sklearn():
+    """Check a constant column of 1e6 + 0.1 at a small alpha against scikit-learn."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(100, 3)
+    X[:, 1] = 1e6 + 0.1
+    y = X[:, 0] + rng.randn(100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = make("Lasso", alpha=1e-12).fit(X, y)
+    ref = sk_lm.Lasso(alpha=1e-12).fit(X, y)
+    np.testing.assert_allclose(est.predict(X), ref.predict(X), atol=1e-4)
