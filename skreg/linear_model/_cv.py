@@ -139,6 +139,8 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         if isinstance(self.alphas, Integral):
             X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
             Xy = _centred_xy(X, y_c, X_mean, sw)
+            if np.linalg.norm(y_c) <= np.finfo(np.float64).resolution * np.linalg.norm(y):
+                Xy = np.zeros_like(Xy)  # a constant y: its centred values are rounding
             alphas = np.array([
                 _alpha_grid(Xy, n_samples, l1_ratio=r, eps=self.eps,
                             n_alphas=self.alphas, penalty_factor=pf,

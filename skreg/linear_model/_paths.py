@@ -55,7 +55,10 @@ def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
         c = np.where(pf > 0, c / np.where(pf > 0, pf, 1.0), 0.0)
     a_max = max(0.0, float(np.max(c))) / (n_samples * l1_ratio) if c.size else 0.0
     res = np.finfo(np.float64).resolution
-    if a_max <= res:
+    # only a truly flat problem (no correlation at all) gets scikit-learn's
+    # placeholder grid: its test ``a_max <= 1e-15`` is not scale free and
+    # made X * 1e-150 look flat (every alpha above alpha_max, w = 0 silently)
+    if not a_max > 0:
         return np.full(n_alphas, res)
     return np.geomspace(a_max, a_max * eps, num=n_alphas)
 
