@@ -731,3 +731,36 @@ def test_large_constant_feature_small_alpha_matches_sklearn():
         est = make("Lasso", alpha=1e-12).fit(X, y)
     ref = sk_lm.Lasso(alpha=1e-12).fit(X, y)
     np.testing.assert_allclose(est.predict(X), ref.predict(X), atol=1e-4)
+
+
+@pytest.mark.parametrize("name", CD_CV)
+@pytest.mark.parametrize("c", [1e-150, 1e150])
+def test_cv_extreme_feature_scale(name, c):
+    """Check that CV on X scaled by c picks alpha_ * c and coef_ / c (not w = 0).
+
+    (The Lasso is equivariant under X -> c X, alpha -> c alpha; the ridge part
+    of the ElasticNet is not, so ElasticNetCV is only held to a finite fit.)
+    """
+    X, y = _data(name)
+    ref = fit(make(name, tol=1e-8), X, y)
+    est = fit(make(name, tol=1e-8), X * c, y)
+    _finite(est)
+    assert np.all(np.isfinite(est.predict(X * c)))
+    if name == "ElasticNetCV":
+        return
+    np.testing.assert_allclose(est.alpha_, ref.alpha_ * c, rtol=1e-6)
+    np.testing.assert_allclose(est.coef_ * c, ref.coef_, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(est.predict(X * c), ref.predict(X), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", CD_CV)
+def test_cv_constant_target(name):
+    """Check that a constant y (inexact mean) gives w = 0 and the mean as intercept."""
+    X, _ = _data(name)
+    y = np.full(X.shape[0], 0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = make(name).fit(X, y)
+    assert np.all(est.coef_ == 0)
+    np.testing.assert_allclose(est.intercept_, 0.1)
+    np.testing.assert_allclose(est.predict(X), 0.1)
