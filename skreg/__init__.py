@@ -7,4 +7,6 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+from skreg.linear_model import Ridge, RidgeCV  # noqa: E402
+
+__all__ = ["Ridge", "RidgeCV", "__version__"]

@@ -1,0 +1,416 @@
+"""Ridge solvers on a centred design: closed forms, iterative, and LOO.
+
+Every function here solves, for each target column ``Y[:, k]`` with its own
+``alpha[k]``, the plain problem
+
+    min_w ||Y[:, k] - Xc w||^2 + alpha[k] ||w||^2,
+
+where ``Xc`` is a :class:`skreg.linear_model._ridge_base.CenteredDesign`
+(dense and already centred/rescaled, or sparse with implicit centring).  The
+normal equations are ``(Xc^T Xc + alpha I) w = Xc^T y`` (primal, n >= p) or
+``w = Xc^T (Xc Xc^T + alpha I)^{-1} y`` (dual, p > n).  Coefficients are
+returned as an array of shape (n_features, n_targets) in the design's dtype.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse.linalg as spla
+from scipy.linalg import LinAlgError, LinAlgWarning
+from sklearn.exceptions import ConvergenceWarning
+
+# Reciprocal condition number (LAPACK ?pocon estimate) of the regularized
+# Gram matrix below which Cholesky is deemed unreliable: 1000 machine epsilons.
+_RCOND_FACTOR = 1e3
+
+
+class IllConditionedError(LinAlgError):
+    """Raised when the Cholesky route is numerically unreliable."""
+
+
+def _alpha_groups(alpha):
+    """Map each distinct alpha to the target indices that use it."""
+    groups = {}
+    for k, a in enumerate(alpha):
+        groups.setdefault(float(a), []).append(k)
+    return groups
+
+
+def _cho_solve_spd(A, B, alpha):
+    """Solve (A + alpha I) X = B by Cholesky, in place in a copy-free way.
+
+    ``A`` is symmetric (only its upper triangle in Fortran order is read);
+    raises IllConditionedError when the factorization fails or the estimated
+    reciprocal condition number is below ``_RCOND_FACTOR * eps``.
+    """
+    A = A.T  # symmetric C-ordered -> Fortran view, so LAPACK works in place
+    A.flat[:: A.shape[0] + 1] += alpha
+    anorm = np.abs(A).sum(axis=0).max()
+    try:
+        c, lower = scipy.linalg.cho_factor(
+            A, lower=False, overwrite_a=True, check_finite=False
+        )
+    except LinAlgError as exc:
+        raise IllConditionedError(str(exc)) from exc
+    (pocon,) = scipy.linalg.get_lapack_funcs(("pocon",), (c,))
+    rcond, info = pocon(c, anorm, uplo="U")
+    if not np.isfinite(rcond) or rcond < _RCOND_FACTOR * np.finfo(c.dtype).eps:
+        raise IllConditionedError(f"reciprocal condition number {rcond:.3e}")
+    return scipy.linalg.cho_solve((c, lower), B, overwrite_b=True, check_finite=False)
+
+
+def solve_cholesky(design, Y, alpha):
+    """Ridge by Cholesky of the primal (n >= p) or dual (p > n) normal equations.
+
+    One factorization per distinct alpha serves all targets sharing it.
+    Raises IllConditionedError (caller falls back to a stable method).
+    """
+    n, p = design.shape
+    groups = _alpha_groups(alpha)
+    coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
+    if n >= p:
+        G = design.gram_primal()
+        XtY = design.rmatmat(Y)
+        last = len(groups) - 1
+        for i, (a, idx) in enumerate(groups.items()):
+            A = G if i == last else G.copy()
+            coef[:, idx] = _cho_solve_spd(A, XtY[:, idx], a)
+    else:
+        K = design.gram_dual()
+        dual = np.empty_like(Y)
+        last = len(groups) - 1
+        for i, (a, idx) in enumerate(groups.items()):
+            A = K if i == last else K.copy()
+            dual[:, idx] = _cho_solve_spd(A, Y[:, idx], a)
+        coef[:] = design.rmatmat(dual)
+    return coef
+
+
+def _spectral_filter(s, alpha, power):
+    """s**power / (s**2 + alpha), with directions below rank cutoff zeroed."""
+    s = s[:, None]
+    alpha = np.asarray(alpha, dtype=s.dtype)[None, :]
+    cutoff = np.finfo(s.dtype).eps * max(s.shape[0], 1) * (s.max() if s.size else 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = s**power / (s**2 + alpha)
+    return np.where(s > cutoff, f, 0).astype(s.dtype)
+
+
+def thin_svd(A):
+    """Thin SVD ``A = U diag(s) Vt`` by gesdd, transposing wide inputs first.
+
+    gesdd on a wide Fortran array is several times slower than on its
+    transpose (ANCHORS.md, Ridge), so a wide A is decomposed as A.T.
+    """
+    n, p = A.shape
+    if n >= p:
+        U, s, Vt = scipy.linalg.svd(
+            A, full_matrices=False, check_finite=False, lapack_driver="gesdd"
+        )
+        return U, s, Vt
+    V, s, Ut = scipy.linalg.svd(
+        A.T, full_matrices=False, check_finite=False, lapack_driver="gesdd"
+    )
+    return Ut.T, s, V.T
+
+
+def solve_svd(design, Y, alpha):
+    """Ridge through the thin SVD of the (dense) centred design; stable."""
+    if design.is_sparse:
+        return solve_eigh(design, Y, alpha)
+    U, s, Vt = thin_svd(design.X)
+    F = _spectral_filter(s, alpha, 1)  # (k, n_targets)
+    return Vt.T @ (F * (U.T @ Y))
+
+
+def solve_eigh(design, Y, alpha):
+    """Ridge through the eigendecomposition of the Gram matrix (sparse-safe)."""
+    n, p = design.shape
+    if n >= p:
+        lam, V = scipy.linalg.eigh(design.gram_primal(), check_finite=False)
+        s = np.sqrt(np.clip(lam, 0, None))
+        F = _spectral_filter(s, alpha, 0)
+        return V @ (F * (V.T @ design.rmatmat(Y)))
+    lam, Q = scipy.linalg.eigh(design.gram_dual(), check_finite=False)
+    s = np.sqrt(np.clip(lam, 0, None))
+    F = _spectral_filter(s, alpha, 0)
+    return design.rmatmat(Q @ (F * (Q.T @ Y)))
+
+
+def solve_lsqr(design, Y, alpha, *, max_iter=None, tol=1e-4):
+    """Ridge by scipy's LSQR (damp = sqrt(alpha)), one target at a time."""
+    A = design.aslinearoperator() if design.is_sparse else design.X
+    p = design.shape[1]
+    coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
+    n_iter = np.empty(Y.shape[1], dtype=np.int32)
+    for k in range(Y.shape[1]):
+        res = spla.lsqr(
+            A, Y[:, k], damp=np.sqrt(alpha[k]), atol=tol, btol=tol, iter_lim=max_iter
+        )
+        coef[:, k] = res[0]
+        n_iter[k] = res[2]
+    return coef, n_iter
+
+
+def solve_sparse_cg(design, Y, alpha, *, max_iter=None, tol=1e-4):
+    """Ridge by Jacobi-preconditioned conjugate gradient on the normal equations.
+
+    Primal system ``(Xc^T Xc + alpha I) w = Xc^T y`` when n >= p, dual
+    ``(Xc Xc^T + alpha I) c = y, w = Xc^T c`` otherwise; Xc is applied
+    implicitly (never densified).  Stops when ||residual|| <= tol ||rhs||, as
+    scikit-learn's 'sparse_cg'.
+    """
+    n, p = design.shape
+    dtype = design.dtype
+    primal = n >= p
+    m = p if primal else n
+    diag = design.col_sqnorms() if primal else design.row_sqnorms()
+    coef = np.empty((p, Y.shape[1]), dtype=dtype)
+    n_iter = np.empty(Y.shape[1], dtype=np.int32)
+    for k in range(Y.shape[1]):
+        a = float(alpha[k])
+        if primal:
+            def mv(v, a=a):
+                return design.rmatmat(design.matmat(v)) + a * v
+            b = design.rmatmat(Y[:, k])
+        else:
+            def mv(v, a=a):
+                return design.matmat(design.rmatmat(v)) + a * v
+            b = Y[:, k]
+        d = diag + a
+        inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1), 1.0).astype(dtype)
+        op = spla.LinearOperator((m, m), matvec=mv, dtype=dtype)
+        prec = spla.LinearOperator((m, m), matvec=lambda v, inv_d=inv_d: v * inv_d,
+                                   dtype=dtype)
+        count = [0]
+
+        def callback(xk, count=count):
+            count[0] += 1
+
+        x, info = spla.cg(op, b, rtol=tol, atol=0.0, maxiter=max_iter, M=prec,
+                          callback=callback)
+        if info > 0:
+            warnings.warn(
+                f"sparse_cg did not converge after {info} iterations "
+                f"(tol={tol:.1e}).",
+                ConvergenceWarning,
+            )
+        coef[:, k] = x if primal else design.rmatmat(x)
+        n_iter[k] = max(count[0], 1)
+    return coef, n_iter
+
+
+def solve_lbfgs(design, Y, alpha, *, max_iter=None, tol=1e-4, positive=False):
+    """Ridge by L-BFGS-B on 0.5||y - Xc w||^2 + 0.5 alpha ||w||^2 (bounds w >= 0
+    if positive).  Stops on projected gradient <= tol, like scikit-learn's."""
+    from scipy.optimize import minimize
+
+    p = design.shape[1]
+    coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
+    n_iter = np.empty(Y.shape[1], dtype=np.int32)
+    bounds = [(0, np.inf)] * p if positive else None
+    for k in range(Y.shape[1]):
+        y = Y[:, k].astype(np.float64)
+        a = float(alpha[k])
+
+        def fun(w):
+            r = design.matmat(w.astype(design.dtype)).astype(np.float64) - y
+            f = 0.5 * r @ r + 0.5 * a * w @ w
+            g = design.rmatmat(r.astype(design.dtype)).astype(np.float64) + a * w
+            return f, g
+
+        res = minimize(fun, np.zeros(p), method="L-BFGS-B", jac=True, bounds=bounds,
+                       options={"maxiter": max_iter or 15000, "gtol": tol,
+                                "ftol": 64 * np.finfo(float).eps})
+        if not res.success:
+            warnings.warn(f"lbfgs solver did not converge: {res.message}",
+                          ConvergenceWarning)
+        coef[:, k] = res.x
+        n_iter[k] = max(res.nit, 1)
+    return coef, n_iter
+
+
+def cd_available():
+    """Whether the compiled coordinate-descent kernel is importable."""
+    try:
+        from skreg._solvers._cd import solve_enet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def solve_cd(design, Y, alpha, *, raw=None, max_iter=None, tol=1e-4,
+             positive=False, random_state=None):
+    """Ridge by coordinate descent (no L1 part), stopping on the duality gap.
+
+    The kernel minimizes 0.5 sum_i s_i (y_i - (x_i - m) w)^2 + 0.5 l2 ||w||^2,
+    half of Ridge's objective, so ``l2_reg = alpha`` gives the same minimizer.
+    For a dense design the centred, rescaled matrix is passed; for a sparse
+    one the raw CSC matrix with ``X_mean`` and ``sample_weight`` (``raw`` is
+    ``(X_csc, X_mean_or_None, sample_weight_or_None, Y_centred_unscaled)``).
+    """
+    from skreg._solvers._cd import solve_enet
+
+    p = design.shape[1]
+    coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
+    n_iter = np.empty(Y.shape[1], dtype=np.int32)
+    if design.is_sparse:
+        X, X_mean, sw, Ycd = raw
+    else:
+        X, X_mean, sw, Ycd = np.asfortranarray(design.X), None, None, Y
+    for k in range(Y.shape[1]):
+        w, gap, tol_scaled, it = solve_enet(
+            X, np.ascontiguousarray(Ycd[:, k]), 0.0, float(alpha[k]),
+            X_mean=X_mean, sample_weight=sw, max_iter=max_iter or 1000, tol=tol,
+            positive=positive, random_state=random_state,
+        )
+        if gap > tol_scaled:
+            warnings.warn(
+                f"Coordinate descent did not converge. Duality gap: {gap:.3e}, "
+                f"tolerance: {tol_scaled:.3e}",
+                ConvergenceWarning,
+            )
+        coef[:, k] = w
+        n_iter[k] = max(int(it), 1)
+    return coef, n_iter
+
+
+def warn_fallback(reason, to):
+    warnings.warn(
+        f"Ill-conditioned ridge system ({reason}); falling back to the stable "
+        f"'{to}' solver.",
+        LinAlgWarning,
+        stacklevel=3,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Leave-one-out from one decomposition (RidgeCV, cv=None)
+# ---------------------------------------------------------------------------
+class LooDecomposition:
+    """One spectral decomposition of the centred design, reused for every alpha.
+
+    With the hat matrix ``H_a = Xc (Xc^T Xc + a I)^{-1} Xc^T`` and ``q`` the
+    square roots of the sample weights, the (rescaled) leave-one-out errors of
+    ridge with an unpenalized intercept are (Rifkin & Lippert 2007)
+
+        e = (I - H_a) y / (diag(I - H_a) - [(I - H_a) q] * q / sum(q^2)),
+
+    the last term only when an intercept is fitted.  Modes:
+
+    - ``'gram'`` (n <= p): eigendecomposition ``Xc Xc^T = Q diag(l) Q^T``;
+      the basis is complete, so ``(I - H_a) y = Q (a / (l + a) * Q^T y)`` and
+      ``diag(I - H_a) = (Q*Q) @ (a / (l + a))`` without cancellation.
+    - ``'cov'`` (n > p): eigendecomposition ``Xc^T Xc = V diag(l) V^T`` and,
+      once, ``Z = Xc V``: ``diag(H_a) = (Z*Z) @ (1 / (l + a))`` costs O(n p)
+      per alpha (scikit-learn redoes O(n p^2) per alpha here), and
+      ``H_a y = Xc V (V^T Xc^T y / (l + a))``.
+    - ``'svd'`` (dense): thin SVD ``Xc = U diag(s) V^T``, l = s^2; complete
+      when n <= p.
+    """
+
+    def __init__(self, design, Y, mode, *, fit_intercept, sqrt_sw):
+        n, p = design.shape
+        self.design = design
+        self.n, self.p = n, p
+        self.mode = mode
+        dtype = design.dtype
+        q = np.ones(n, dtype=dtype) if sqrt_sw is None else sqrt_sw
+        self.q = q if fit_intercept else None
+        Yq = np.column_stack([Y, q]) if fit_intercept else Y
+        self.Yq = Yq
+        if mode == "gram":
+            lam, Q = scipy.linalg.eigh(design.gram_dual(), overwrite_a=True,
+                                       check_finite=False)
+            self.Z, self.complete = Q, True
+            self.ZtYq = Q.T @ Yq
+        elif mode == "cov":
+            lam, V = scipy.linalg.eigh(design.gram_primal(), overwrite_a=True,
+                                       check_finite=False)
+            self.V = V
+            self.VtXtYq = V.T @ design.rmatmat(Yq)
+            self.Z, self.complete = None, False
+            Z = design.matmat(V)
+            np.square(Z, out=Z)
+            self.Z2 = Z
+        elif mode == "svd":
+            U, s, Vt = thin_svd(design.X)
+            lam = s * s
+            self.Z, self.Vt, self.s = U, Vt, s
+            self.complete = n <= p
+            self.ZtYq = U.T @ Yq
+        else:  # pragma: no cover
+            raise ValueError(f"Unknown gcv mode {mode!r}")
+        self.lam = np.clip(lam, 0, None).astype(dtype)
+        if self.Z is not None:
+            self.Z2 = self.Z * self.Z
+
+    def loo_residuals(self, alphas):
+        """Leave-one-out errors for a chunk of alphas: shape (n, n_alphas, t)."""
+        lam = self.lam[:, None]
+        A = np.asarray(alphas, dtype=self.lam.dtype)[None, :]
+        n, k = self.n, self.Yq.shape[1]
+        na = A.shape[1]
+        if self.mode == "cov":
+            G = 1.0 / (lam + A)  # (p, na)
+            one_minus_h = 1.0 - self.Z2 @ G
+            W = (self.V @ (G[:, :, None] * self.VtXtYq[:, None, :]).reshape(self.p, -1))
+            R = self.Yq[:, None, :] - self.design.matmat(W).reshape(n, na, k)
+        elif self.complete:
+            G = A / (lam + A)
+            one_minus_h = self.Z2 @ G
+            R = (self.Z @ (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1))
+            R = R.reshape(n, na, k)
+        else:
+            G = lam / (lam + A)
+            one_minus_h = 1.0 - self.Z2 @ G
+            R = self.Z @ (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1)
+            R = self.Yq[:, None, :] - R.reshape(n, na, k)
+        if self.q is not None:
+            q = self.q
+            one_minus_h = one_minus_h - R[:, :, -1] * (q / (q @ q))[:, None]
+            R = R[:, :, :-1]
+        return R / one_minus_h[:, :, None]
+
+    def coef(self, alpha):
+        """Coefficients (p, t) for per-target alphas (array of length t)."""
+        alpha = np.asarray(alpha, dtype=self.lam.dtype)[None, :]
+        t = alpha.shape[1]
+        if self.mode == "cov":
+            return self.V @ (self.VtXtYq[:, :t] / (self.lam[:, None] + alpha))
+        if self.mode == "svd":
+            F = _spectral_filter(self.s, alpha[0], 1)
+            return self.Vt.T @ (F * self.ZtYq[:, :t])
+        c = self.Z @ (self.ZtYq[:, :t] / (self.lam[:, None] + alpha))
+        return self.design.rmatmat(c)
+
+
+def ridge_coefs_eigh(design, Y, alphas):
+    """Coefficients for every alpha from one eigendecomposition (K-fold CV).
+
+    Returns an array of shape (p, n_alphas, n_targets).  Primal
+    ``Xc^T Xc = V diag(l) V^T`` when n >= p, dual ``Xc Xc^T`` otherwise;
+    ``1 / (l + a)`` is zeroed for directions numerically in the null space
+    when ``a`` is (numerically) zero, giving the minimum-norm solution.
+    """
+    n, p = design.shape
+    A = np.asarray(alphas, dtype=design.dtype)
+    na, t = A.shape[0], Y.shape[1]
+    if n >= p:
+        lam, V = scipy.linalg.eigh(design.gram_primal(), overwrite_a=True,
+                                   check_finite=False)
+        B = V.T @ design.rmatmat(Y)
+    else:
+        lam, V = scipy.linalg.eigh(design.gram_dual(), overwrite_a=True,
+                                   check_finite=False)
+        B = V.T @ Y
+    lam = np.clip(lam, 0, None)
+    cutoff = np.finfo(design.dtype).eps * max(n, p) * (lam.max() if lam.size else 0)
+    denom = lam[:, None] + A[None, :]
+    G = np.where(denom > cutoff, 1.0 / np.where(denom > cutoff, denom, 1), 0)
+    G = G.astype(design.dtype)
+    W = V @ (G[:, :, None] * B[:, None, :]).reshape(V.shape[1], -1)
+    if n < p:
+        W = design.rmatmat(W)
+    return W.reshape(p, na, t)
