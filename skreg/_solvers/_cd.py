@@ -1,0 +1,144 @@
+"""Python entry point to the coordinate-descent kernels.
+
+``solve_enet`` picks the kernel for the data layout (dense Fortran, sparse
+CSC, or a precomputed Gram matrix), converts arguments to the kernel's types
+and never copies X unless its layout forces it (a C-ordered dense array is
+viewed as Fortran only through a copy, as in scikit-learn).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_random_state
+
+from skreg._solvers._cd_fast import enet_cd_dense, enet_cd_gram, enet_cd_sparse
+
+__all__ = ["solve_enet", "solve_enet_gram"]
+
+
+def _vec(a, dtype, n=None):
+    """A contiguous 1-D array of dtype, or an empty one for None."""
+    if a is None:
+        return np.empty(0, dtype=dtype)
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if n is not None and a.shape != (n,):
+        raise ValueError(f"expected shape ({n},), got {a.shape}")
+    return a
+
+
+def solve_enet(
+    X,
+    y,
+    l1_reg,
+    l2_reg,
+    *,
+    w_init=None,
+    X_mean=None,
+    sample_weight=None,
+    penalty_factor=None,
+    max_iter=1000,
+    tol=1e-4,
+    positive=False,
+    selection="cyclic",
+    random_state=None,
+    screening=True,
+    working_set=True,
+    anderson=True,
+):
+    """Solve one ElasticNet problem with 1-D target by coordinate descent.
+
+    Minimises ``0.5 * sum_i s_i (y_i - (x_i - X_mean) @ w)**2
+    + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2``
+    (s = sample_weight or ones, pf = penalty_factor or ones; X_mean None
+    means no centering, otherwise y should be centred with the same weights).
+
+    Parameters
+    ----------
+    X : ndarray (Fortran-ordered preferred) or sparse matrix (CSC preferred)
+    y : ndarray of shape (n_samples,)
+    l1_reg, l2_reg : float
+        Penalty strengths, on the scale of the objective above (that is,
+        ``n_samples`` times scikit-learn's).
+    tol : float
+        Stop once the duality gap is <= ``tol * sum_i s_i y_i**2``.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,), X's dtype
+    gap : float
+        The final duality gap.
+    tol_abs : float
+        The absolute tolerance it was compared with.
+    n_iter : int
+        Coordinate-descent epochs run.
+    """
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    n_samples, n_features = X.shape
+    w = np.zeros(n_features, dtype=dtype) if w_init is None else np.array(
+        w_init, dtype=dtype, order="C", copy=True
+    )
+    y = _vec(y, dtype, n_samples)
+    sw = _vec(sample_weight, dtype, n_samples)
+    xm = _vec(X_mean, dtype, n_features)
+    pf = np.ones(n_features, dtype=dtype) if penalty_factor is None else _vec(
+        penalty_factor, dtype, n_features
+    )
+    rng = check_random_state(random_state)
+    common = dict(
+        random=selection == "random",
+        positive=bool(positive),
+        screening=screening,
+        working_set=working_set,
+        anderson=anderson,
+    )
+    l2_reg = np.dtype(dtype).type(l2_reg)
+    l1_reg = np.dtype(dtype).type(l1_reg)
+    tol = np.dtype(dtype).type(tol)
+    if sp.issparse(X):
+        if X.format != "csc":
+            X = X.tocsc()
+        if not X.has_sorted_indices:
+            X = X.sorted_indices()
+        return enet_cd_sparse(
+            w, l1_reg, l2_reg, np.asarray(X.data, dtype=dtype),
+            X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
+            y, sw, xm, pf, max_iter, tol, rng, **common,
+        )
+    X = np.asfortranarray(X, dtype=dtype)
+    return enet_cd_dense(
+        w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng, **common
+    )
+
+
+def solve_enet_gram(
+    Q,
+    q,
+    y_norm2,
+    l1_reg,
+    l2_reg,
+    *,
+    w_init=None,
+    penalty_factor=None,
+    max_iter=1000,
+    tol=1e-4,
+    positive=False,
+    selection="cyclic",
+    random_state=None,
+):
+    """Solve the ElasticNet from its Gram matrix ``Q = X~^T S X~``, ``q = X~^T S y``.
+
+    Same objective, tolerance and returns as :func:`solve_enet`;
+    ``y_norm2 = y^T S y`` completes the residual norm.
+    """
+    dtype = Q.dtype if Q.dtype in (np.float32, np.float64) else np.float64
+    p = Q.shape[0]
+    Q = np.ascontiguousarray(Q, dtype=dtype)
+    w = np.zeros(p, dtype=dtype) if w_init is None else np.array(
+        w_init, dtype=dtype, order="C", copy=True
+    )
+    pf = np.ones(p, dtype=dtype) if penalty_factor is None else _vec(penalty_factor, dtype, p)
+    t = np.dtype(dtype).type
+    return enet_cd_gram(
+        w, t(l1_reg), t(l2_reg), Q, _vec(q, dtype, p), t(y_norm2), pf, max_iter,
+        t(tol), check_random_state(random_state),
+        random=selection == "random", positive=bool(positive),
+    )
