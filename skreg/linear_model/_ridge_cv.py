@@ -18,6 +18,7 @@ from skreg.utils._sklearn_compat import (
     StrOptions,
     _check_sample_weight,
     _fit_context,
+    scorer_accepts_sample_weight,
     validate_data,
 )
 
@@ -286,6 +287,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         n_alphas = alphas.shape[0]
         fold_scores = []
         Y2 = y.reshape(y.shape[0], -1)
+        # as GridSearchCV (scikit-learn 1.9): weights go to the fold fits and,
+        # when the scorer accepts them, to the scorer on the test fold
+        weigh_scores = sample_weight is not None and scorer_accepts_sample_weight(scorer)
         for train, test in cv.split(X, y):
             sw = None if sample_weight is None else sample_weight[train]
             design, Yc, X_off, y_off, _ = preprocess(
@@ -299,10 +303,13 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             P = np.asarray(X[test] @ W.reshape(p, -1)).reshape(len(test), n_alphas, t)
             P += b[None]
             yt = y[test]
+            kw = dict(params)
+            if weigh_scores:
+                kw["sample_weight"] = sample_weight[test]
             s = []
             for j in range(n_alphas):
                 Pj = P[:, j, 0] if y.ndim == 1 else P[:, j, :]
-                s.append(scorer(ident, Pj, yt, **params))
+                s.append(scorer(ident, Pj, yt, **kw))
             fold_scores.append(s)
         mean_scores = np.mean(np.asarray(fold_scores, dtype=np.float64), axis=0)
         best = int(np.nanargmax(mean_scores))
