@@ -119,7 +119,7 @@ def solve_svd(design, Y, alpha):
     """Ridge through the thin SVD of the (dense) centred design; stable."""
     if design.is_sparse:
         return solve_eigh(design, Y, alpha)
-    U, s, Vt = thin_svd(design.X)
+    U, s, Vt = thin_svd(design.make_explicit().X)
     F = _spectral_filter(s, alpha, 1)  # (k, n_targets)
     return Vt.T @ (F * (U.T @ Y))
 
@@ -140,7 +140,7 @@ def solve_eigh(design, Y, alpha):
 
 def solve_lsqr(design, Y, alpha, *, max_iter=None, tol=1e-4):
     """Ridge by scipy's LSQR (damp = sqrt(alpha)), one target at a time."""
-    A = design.aslinearoperator() if design.is_sparse else design.X
+    A = design.aslinearoperator() if design.implicit else design.X
     p = design.shape[1]
     coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
     n_iter = np.empty(Y.shape[1], dtype=np.int32)
@@ -153,18 +153,52 @@ def solve_lsqr(design, Y, alpha, *, max_iter=None, tol=1e-4):
     return coef, n_iter
 
 
+def _pcg(mv, b, inv_d, tol, maxiter):
+    """Preconditioned conjugate gradient for an SPD operator ``mv``.
+
+    Stops when ||b - A x|| (recursive residual) <= tol ||b||, the criterion
+    of scipy's ``cg(rtol=tol, atol=0)``.  Returns (x, n_iter, converged).
+    """
+    x = np.zeros_like(b)
+    bnorm = np.linalg.norm(b)
+    if bnorm == 0:
+        return x, 0, True
+    thresh = tol * bnorm
+    r = b.copy()
+    z = inv_d * r
+    p = z.copy()
+    rz = r @ z
+    for it in range(1, maxiter + 1):
+        Ap = mv(p)
+        pAp = p @ Ap
+        if not pAp > 0:  # breakdown (exact solution or loss of definiteness)
+            return x, it, np.linalg.norm(r) <= thresh
+        step = rz / pAp
+        x += step * p
+        r -= step * Ap
+        if np.linalg.norm(r) <= thresh:
+            return x, it, True
+        np.multiply(inv_d, r, out=z)
+        rz_new = r @ z
+        p *= rz_new / rz
+        p += z
+        rz = rz_new
+    return x, maxiter, False
+
+
 def solve_sparse_cg(design, Y, alpha, *, max_iter=None, tol=1e-4):
     """Ridge by Jacobi-preconditioned conjugate gradient on the normal equations.
 
     Primal system ``(Xc^T Xc + alpha I) w = Xc^T y`` when n >= p, dual
     ``(Xc Xc^T + alpha I) c = y, w = Xc^T c`` otherwise; Xc is applied
     implicitly (never densified).  Stops when ||residual|| <= tol ||rhs||, as
-    scikit-learn's 'sparse_cg'.
+    scikit-learn's 'sparse_cg' (default cap: 10 x the system size, as scipy).
     """
     n, p = design.shape
     dtype = design.dtype
     primal = n >= p
     m = p if primal else n
+    maxiter = max_iter or 10 * m
     diag = design.col_sqnorms() if primal else design.row_sqnorms()
     coef = np.empty((p, Y.shape[1]), dtype=dtype)
     n_iter = np.empty(Y.shape[1], dtype=np.int32)
@@ -172,32 +206,26 @@ def solve_sparse_cg(design, Y, alpha, *, max_iter=None, tol=1e-4):
         a = float(alpha[k])
         if primal:
             def mv(v, a=a):
-                return design.rmatmat(design.matmat(v)) + a * v
+                out = design.rmatmat(design.matmat(v))
+                out += a * v
+                return out
             b = design.rmatmat(Y[:, k])
         else:
             def mv(v, a=a):
-                return design.matmat(design.rmatmat(v)) + a * v
-            b = Y[:, k]
+                out = design.matmat(design.rmatmat(v))
+                out += a * v
+                return out
+            b = np.array(Y[:, k])
         d = diag + a
         inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1), 1.0).astype(dtype)
-        op = spla.LinearOperator((m, m), matvec=mv, dtype=dtype)
-        prec = spla.LinearOperator((m, m), matvec=lambda v, inv_d=inv_d: v * inv_d,
-                                   dtype=dtype)
-        count = [0]
-
-        def callback(xk, count=count):
-            count[0] += 1
-
-        x, info = spla.cg(op, b, rtol=tol, atol=0.0, maxiter=max_iter, M=prec,
-                          callback=callback)
-        if info > 0:
+        x, it, ok = _pcg(mv, b.astype(dtype, copy=False), inv_d, tol, maxiter)
+        if not ok:
             warnings.warn(
-                f"sparse_cg did not converge after {info} iterations "
-                f"(tol={tol:.1e}).",
+                f"sparse_cg did not converge after {it} iterations (tol={tol:.1e}).",
                 ConvergenceWarning,
             )
         coef[:, k] = x if primal else design.rmatmat(x)
-        n_iter[k] = max(count[0], 1)
+        n_iter[k] = max(it, 1)
     return coef, n_iter
 
 
@@ -265,7 +293,7 @@ def solve_cd(design, Y, alpha, *, raw=None, max_iter=None, tol=1e-4,
     elif design.is_sparse:
         X, X_mean, sw, Ycd = raw
     else:
-        X, X_mean, sw, Ycd = np.asfortranarray(design.X), None, None, Y
+        X, X_mean, sw, Ycd = np.asfortranarray(design.make_explicit().X), None, None, Y
     max_iter = max_iter or 1000
 
     def run(k, w_init, n_epochs):
@@ -395,7 +423,7 @@ class LooDecomposition:
             np.square(Z, out=Z)
             self.Z2 = Z
         elif mode == "svd":
-            U, s, Vt = thin_svd(design.X)
+            U, s, Vt = thin_svd(design.make_explicit().X)
             lam = s * s
             self.Z, self.Vt, self.s = U, Vt, s
             self.complete = n <= p

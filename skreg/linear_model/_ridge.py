@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils import assert_all_finite
 
 from skreg._solvers import _closed_form as cf
 from skreg.linear_model._ridge_base import LinearPredictorMixin, preprocess
@@ -50,12 +51,15 @@ def resolve_solver(solver, *, positive, is_sparse, shape):
 
 
 def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="auto",
-              max_iter=None, tol=1e-4, positive=False, random_state=None, copy_X=True):
+              max_iter=None, tol=1e-4, positive=False, random_state=None, copy_X=True,
+              finite_checked=True):
     """Fit ridge on validated X, y; the one code path behind Ridge and RidgeCV.
 
     Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha_k ||w_k||^2`` for each
     target k.  Returns ``coef`` (n_targets, p), ``intercept`` (n_targets,),
-    ``n_iter`` (n_targets,) and the solver used.
+    ``n_iter`` (n_targets,) and the solver used.  ``finite_checked=False``
+    means X was not scanned for NaN/inf: the Cholesky route then checks its
+    Gram matrix (free), the others scan X.
     """
     n, p = X.shape
     is_sparse = sp.issparse(X)
@@ -81,8 +85,11 @@ def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
                         "'lsqr' or 'sparse_cg'.")
     if is_sparse and solver == "cd":
         X = sp.csc_matrix(X)
+    if not finite_checked and solver != "cholesky":
+        assert_all_finite(X, input_name="X")
     design, Yc, X_offset, y_offset, sqrt_sw = preprocess(
-        X, y, fit_intercept=fit_intercept, sample_weight=sample_weight, copy=copy_X
+        X, y, fit_intercept=fit_intercept, sample_weight=sample_weight, copy=copy_X,
+        implicit_dense=solver == "cholesky", check_finite_gram=not finite_checked,
     )
     n_iter = np.ones(n_targets, dtype=np.int32)
     used = solver
@@ -242,9 +249,14 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         self : object
             Fitted estimator.
         """
+        # dense X headed for Cholesky: skip the O(np) NaN/inf scan, the Gram
+        # matrix's diagonal reveals any (see CenteredDesign.check_finite_gram)
+        defer = (not sp.issparse(X) and not self.positive
+                 and self.solver in ("auto", "cholesky", "sag", "saga"))
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+            ensure_all_finite=not defer,
         )
         if sp.issparse(X) and X.format == "coo":
             X = X.tocsr()
@@ -262,6 +274,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
             X, y, alpha, sample_weight=sample_weight, fit_intercept=self.fit_intercept,
             solver=self.solver, max_iter=self.max_iter, tol=self.tol,
             positive=self.positive, random_state=self.random_state, copy_X=self.copy_X,
+            finite_checked=not defer,
         )
         if y.ndim == 1:
             self.coef_ = coef[0]

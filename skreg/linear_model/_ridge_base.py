@@ -23,28 +23,60 @@ import numpy as np
 import scipy.sparse as sp
 
 
+# Implicit centring of a dense X (Gram of the raw X minus a rank-one term)
+# loses about log10(1 + m^2 / var) digits to cancellation; above this ratio
+# the design is centred explicitly instead.
+_MAX_MEAN2_OVER_VAR = 100.0
+
+
+class NonFiniteError(ValueError):
+    """X (or its Gram matrix) holds NaN or infinity."""
+
+
 class CenteredDesign:
     """The matrix ``Xc = diag(q) (X - 1 m^T)`` with the products solvers need.
 
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Dense: the already centred and rescaled matrix (``mean`` is None).
-        Sparse: the row-rescaled matrix ``diag(q) X``; centring is implicit.
+        Dense explicit (``mean`` None): the centred and rescaled matrix.
+        Dense implicit (unweighted only): the raw X, centred in products;
+        the Gram matrices fall back to an explicit copy when the means are
+        large against the spread (cancellation), see ``_MAX_MEAN2_OVER_VAR``.
+        Sparse: the row-rescaled ``diag(q) X``; centring always implicit.
     mean : ndarray of shape (n_features,) or None
-        Column means ``m`` for implicit centring (sparse only).
+        Column means ``m`` for implicit centring.
     sqrt_sw : ndarray of shape (n_samples,) or None
         ``q``; None means all ones.
+    check_finite_gram : bool
+        Raise NonFiniteError if a Gram matrix is not finite (the caller
+        skipped the O(np) finiteness scan of X: NaN/inf in X always reach the
+        Gram's diagonal).
     """
 
-    def __init__(self, X, mean=None, sqrt_sw=None):
+    def __init__(self, X, mean=None, sqrt_sw=None, check_finite_gram=False):
         self.X = X
         self.mean = mean
         self.sqrt_sw = sqrt_sw
         self.shape = X.shape
         self.dtype = X.dtype
         self.is_sparse = sp.issparse(X)
-        self.implicit = self.is_sparse and mean is not None
+        self.implicit = mean is not None
+        self.check_finite_gram = check_finite_gram
+        self._XT = None
+        if self.is_sparse:
+            # row-major copy for X @ v and column-major for X.T @ u: both
+            # products then run as (faster, gather) CSR kernels
+            self.X = X.tocsr()
+            self._XT = X.tocsc().T
+
+    def make_explicit(self):
+        """Materialize the centred dense matrix (stable path); no-op otherwise."""
+        if self.implicit and not self.is_sparse:
+            self.X = self.X - self.mean
+            self.mean = None
+            self.implicit = False
+        return self
 
     def _q(self):
         if self.sqrt_sw is None:
@@ -64,7 +96,7 @@ class CenteredDesign:
 
     def rmatmat(self, U):
         """Return ``Xc.T @ U`` (U of shape (n,) or (n, k)), dense."""
-        out = self.X.T @ U
+        out = (self._XT if self._XT is not None else self.X.T) @ U
         if self.is_sparse:
             out = np.asarray(out)
         if self.implicit:
@@ -72,37 +104,65 @@ class CenteredDesign:
             out -= np.multiply.outer(self.mean, qU) if np.ndim(U) == 2 else self.mean * qU
         return out
 
+    def _finite(self, G):
+        if self.check_finite_gram and not np.isfinite(np.diagonal(G)).all():
+            raise NonFiniteError(
+                "Input X contains NaN or infinity (or its Gram matrix overflows).")
+        return G
+
     def gram_primal(self):
         """Return the dense ``Xc.T @ Xc`` (p, p)."""
         X = self.X
         if not self.is_sparse:
-            return X.T @ X  # numpy dispatches a.T @ a to BLAS syrk
-        G = (X.T @ X).toarray()
+            G = self._finite(X.T @ X)  # numpy dispatches a.T @ a to BLAS syrk
+            if not self.implicit:
+                return G
+            n, m = self.shape[0], self.mean
+            var = np.diagonal(G) / n - m * m
+            if np.all(m * m <= _MAX_MEAN2_OVER_VAR * np.maximum(var, 0)):
+                G -= n * np.multiply.outer(m, m)
+                return G
+            return self.make_explicit().gram_primal()
+        G = (self._XT @ X).toarray()
         if self.implicit:
             q = self._q()
             G -= (q @ q) * np.multiply.outer(self.mean, self.mean)
-        return np.ascontiguousarray(G, dtype=self.dtype)
+        return self._finite(np.ascontiguousarray(G, dtype=self.dtype))
 
     def gram_dual(self):
         """Return the dense ``Xc @ Xc.T`` (n, n)."""
         X = self.X
         if not self.is_sparse:
-            return X @ X.T
-        K = (X @ X.T).toarray()
+            K = self._finite(X @ X.T)
+            if not self.implicit:
+                return K
+            m = self.mean
+            n = self.shape[0]
+            mm = m @ m
+            total_var = np.trace(K) / n - mm
+            if mm <= _MAX_MEAN2_OVER_VAR * max(total_var, 0):
+                u = X @ m
+                K -= u[:, None]
+                K -= u[None, :]
+                K += mm
+                return K
+            return self.make_explicit().gram_dual()
+        K = (X @ self._XT).toarray()
         if self.implicit:
             q = self._q()
             u = np.asarray(X @ self.mean)
             K -= np.multiply.outer(u, q)
             K -= np.multiply.outer(q, u)
             K += (self.mean @ self.mean) * np.multiply.outer(q, q)
-        return np.ascontiguousarray(K, dtype=self.dtype)
+        return self._finite(np.ascontiguousarray(K, dtype=self.dtype))
 
     def col_sqnorms(self):
         """Return ``diag(Xc.T @ Xc)``."""
         X = self.X
         if not self.is_sparse:
-            return np.einsum("ij,ij->j", X, X)
-        d = np.asarray(X.multiply(X).sum(axis=0)).ravel().astype(self.dtype)
+            d = np.einsum("ij,ij->j", X, X)
+        else:
+            d = np.asarray(X.multiply(X).sum(axis=0)).ravel().astype(self.dtype)
         if self.implicit:
             q = self._q()
             d -= (q @ q) * self.mean**2
@@ -112,8 +172,9 @@ class CenteredDesign:
         """Return ``diag(Xc @ Xc.T)``."""
         X = self.X
         if not self.is_sparse:
-            return np.einsum("ij,ij->i", X, X)
-        d = np.asarray(X.multiply(X).sum(axis=1)).ravel().astype(self.dtype)
+            d = np.einsum("ij,ij->i", X, X)
+        else:
+            d = np.asarray(X.multiply(X).sum(axis=1)).ravel().astype(self.dtype)
         if self.implicit:
             q = self._q()
             d += q**2 * (self.mean @ self.mean) - 2 * q * np.asarray(X @ self.mean)
@@ -144,7 +205,8 @@ def weighted_mean(X, sample_weight):
     return np.asarray(m, dtype=X.dtype).ravel()
 
 
-def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True):
+def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True,
+               implicit_dense=False, check_finite_gram=False):
     """Centre and rescale ``X`` and ``y`` into the design of the plain problem.
 
     Parameters
@@ -159,6 +221,11 @@ def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True):
         Non-negative weights s_i.
     copy : bool
         If False, a dense X may be centred/rescaled in place.
+    implicit_dense : bool
+        Centre an unweighted dense X implicitly (no copy) for Gram-based
+        solvers; they fall back to an explicit copy under cancellation.
+    check_finite_gram : bool
+        Passed to :class:`CenteredDesign` (X was not scanned for NaN/inf).
 
     Returns
     -------
@@ -189,10 +256,14 @@ def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True):
 
     if sp.issparse(X):
         Xs = X if sqrt_sw is None else sp.csr_matrix(sp.diags(sqrt_sw) @ X)
-        design = CenteredDesign(Xs, X_offset if fit_intercept else None, sqrt_sw)
+        design = CenteredDesign(Xs, X_offset if fit_intercept else None, sqrt_sw,
+                                check_finite_gram)
         return design, Y, X_offset, y_offset, sqrt_sw
 
     # dense: one working copy at most (none if the caller allows in-place)
+    if fit_intercept and implicit_dense and sqrt_sw is None:
+        design = CenteredDesign(X, X_offset, None, check_finite_gram)
+        return design, Y, X_offset, y_offset, sqrt_sw
     if fit_intercept:
         if copy or not X.flags.writeable:
             Xc = X - X_offset
@@ -209,7 +280,8 @@ def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True):
             Xc *= sqrt_sw[:, None]
     else:
         Xc = X
-    return CenteredDesign(Xc, None, sqrt_sw), Y, X_offset, y_offset, sqrt_sw
+    design = CenteredDesign(Xc, None, sqrt_sw, check_finite_gram)
+    return design, Y, X_offset, y_offset, sqrt_sw
 
 
 class LinearPredictorMixin:

@@ -177,9 +177,13 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             Fitted estimator.
         """
         alphas = self._checked_alphas()
+        # dense leave-one-out by eigendecomposition: skip the O(np) NaN/inf
+        # scan, the Gram matrix's diagonal reveals any
+        defer = self.cv is None and self.gcv_mode != "svd" and not sp.issparse(X)
         X, y = validate_data(
             self, X, y, accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+            ensure_all_finite=not defer,
         )
         if sp.issparse(X) and X.format == "coo":
             X = X.tocsr()
@@ -188,7 +192,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
                                                  ensure_non_negative=True)
         if self.cv is None:
-            self._fit_loo(X, y, alphas, sample_weight, params)
+            self._fit_loo(X, y, alphas, sample_weight, params, finite_checked=not defer)
         else:
             if self.store_cv_results:
                 raise ValueError("cv!=None and store_cv_results=True are incompatible")
@@ -204,7 +208,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             return self.scoring
         return get_scorer(self.scoring)
 
-    def _fit_loo(self, X, y, alphas, sample_weight, params):
+    def _fit_loo(self, X, y, alphas, sample_weight, params, finite_checked=True):
         n, p = X.shape
         dtype = X.dtype
         n_y = 1 if y.ndim == 1 else y.shape[1]
@@ -213,11 +217,11 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         score_params = dict(params)
         if scorer is not None and sample_weight is not None:
             score_params.setdefault("sample_weight", sample_weight)
+        mode = _gcv_mode(X, self.gcv_mode)
         design, Yc, X_offset, y_offset, sqrt_sw = preprocess(
             X, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-            copy=True,
+            copy=True, implicit_dense=mode != "svd", check_finite_gram=not finite_checked,
         )
-        mode = _gcv_mode(X, self.gcv_mode)
         dec = cf.LooDecomposition(design, Yc, mode, fit_intercept=self.fit_intercept,
                                   sqrt_sw=sqrt_sw)
         n_alphas = alphas.shape[0]
