@@ -225,3 +225,19 @@ def test_ridge_docstring_examples():
             warnings.simplefilter("ignore")
             res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
         assert res.failed == 0 and res.attempted > 0
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("y_shape", [(20,), (20, 1), (20, 2)])
+def test_ridge_attribute_shapes_match_sklearn(fit_intercept, y_shape):
+    """Check coef_, intercept_ and predict shapes/types equal scikit-learn's."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(20, 3), rng.randn(*y_shape)
+    for ours, theirs in [(Ridge, SkRidge), (RidgeCV, __import__(
+            "sklearn.linear_model", fromlist=["RidgeCV"]).RidgeCV)]:
+        a = ours(fit_intercept=fit_intercept).fit(X, y)
+        b = theirs(fit_intercept=fit_intercept).fit(X, y)
+        assert a.coef_.shape == b.coef_.shape
+        assert np.shape(a.intercept_) == np.shape(b.intercept_)
+        assert type(a.intercept_) is type(b.intercept_)
+        assert a.predict(X).shape == b.predict(X).shape

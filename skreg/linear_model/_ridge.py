@@ -124,6 +124,17 @@ def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
     return coef, intercept, n_iter, used
 
 
+def _coef_attributes(coef, intercept, y_ndim, fit_intercept):
+    """coef_ / intercept_ shaped as scikit-learn's Ridge shapes them: a single
+    target gives a 1-D coef_ (even for y of shape (n, 1), whose intercept_
+    then keeps shape (1,)); no intercept gives intercept_ = 0.0."""
+    if not fit_intercept:
+        intercept = 0.0
+    elif coef.shape[0] == 1 and y_ndim == 1:
+        intercept = intercept[0]
+    return (coef[0] if coef.shape[0] == 1 else coef), intercept
+
+
 class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     r"""Linear least squares with L2 regularization.
 
@@ -276,15 +287,8 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
             positive=self.positive, random_state=self.random_state, copy_X=self.copy_X,
             finite_checked=not defer,
         )
-        if y.ndim == 1:
-            self.coef_ = coef[0]
-            self.intercept_ = float(intercept[0]) if not self.fit_intercept else \
-                intercept[0]
-        else:
-            self.coef_ = coef
-            self.intercept_ = intercept
-        if not self.fit_intercept and y.ndim == 1:
-            self.intercept_ = 0.0
+        self.coef_, self.intercept_ = _coef_attributes(coef, intercept, y.ndim,
+                                                       self.fit_intercept)
         self.n_iter_ = n_iter
         self.solver_ = used
         return self

@@ -11,7 +11,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
 
 from skreg._solvers import _closed_form as cf
-from skreg.linear_model._ridge import ridge_fit
+from skreg.linear_model._ridge import _coef_attributes, ridge_fit
 from skreg.linear_model._ridge_base import LinearPredictorMixin, preprocess
 from skreg.utils._sklearn_compat import (
     Interval,
@@ -277,12 +277,8 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             intercept = (y_offset - coef @ X_offset).astype(coef.dtype)
         else:
             intercept = np.zeros(coef.shape[0], dtype=coef.dtype)
-        if y_ndim == 1:
-            self.coef_ = coef[0]
-            self.intercept_ = intercept[0] if self.fit_intercept else 0.0
-        else:
-            self.coef_ = coef
-            self.intercept_ = intercept
+        self.coef_, self.intercept_ = _coef_attributes(coef, intercept, y_ndim,
+                                                       self.fit_intercept)
 
     def _fit_kfold(self, X, y, alphas, sample_weight, params):
         cv = check_cv(self.cv, y, classifier=False)
@@ -323,11 +319,8 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             X, y, self.alpha_, sample_weight=sample_weight,
             fit_intercept=self.fit_intercept,
         )
-        if y.ndim == 1:
-            self.coef_ = coef[0]
-            self.intercept_ = intercept[0] if self.fit_intercept else 0.0
-        else:
-            self.coef_, self.intercept_ = coef, intercept
+        self.coef_, self.intercept_ = _coef_attributes(coef, intercept, y.ndim,
+                                                       self.fit_intercept)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
