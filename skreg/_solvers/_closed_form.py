@@ -392,7 +392,12 @@ class LooDecomposition:
 
         e = (I - H_a) y / (diag(I - H_a) - [(I - H_a) q] * q / sum(q^2)),
 
-    the last term only when an intercept is fitted.  Modes:
+    the last term only when an intercept is fitted.  As the weighted centring
+    makes ``Xc^T q = 0``, ``H_a q = 0`` and that term is ``q^2 / sum(q^2)``:
+    used as such in 'cov' mode (saves a column in the O(n p) per-alpha
+    product); the complete modes compute ``(I - H_a) q`` from the
+    decomposition (n^2 per alpha, cheap) so that, in float32, the rounding of
+    the numerical null direction cancels between both terms.  Modes:
 
     - ``'gram'`` (n <= p): eigendecomposition ``Xc Xc^T = Q diag(l) Q^T``;
       the basis is complete, so ``(I - H_a) y = Q (a / (l + a) * Q^T y)`` and
@@ -412,9 +417,12 @@ class LooDecomposition:
         self.mode = mode
         dtype = design.dtype
         q = np.ones(n, dtype=dtype) if sqrt_sw is None else sqrt_sw
-        self.q = q if fit_intercept else None
-        Yq = np.column_stack([Y, q]) if fit_intercept else Y
-        self.Yq = Yq
+        complete = mode == "gram" or (mode == "svd" and n <= p)
+        self.q = q if fit_intercept and complete else None
+        # cov / tall svd: intercept correction of diag(I - H_a), alpha-free
+        self.q_corr = q * q / (q @ q) if fit_intercept and not complete else None
+        Yq = self.Yq = np.column_stack([Y, q]) if self.q is not None else Y
+        self.t = Y.shape[1]
         if mode == "gram":
             lam, Q = _eigh(design.gram_dual(), overwrite_a=True,
                                        check_finite=False)
@@ -462,16 +470,19 @@ class LooDecomposition:
             one_minus_h = 1.0 - self.Z2 @ G
             R = self.Z @ (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1)
             R = self.Yq[:, None, :] - R.reshape(n, na, k)
+        if self.q_corr is not None:
+            one_minus_h -= self.q_corr[:, None]
         if self.q is not None:
             q = self.q
-            one_minus_h = one_minus_h - R[:, :, -1] * (q / (q @ q))[:, None]
+            one_minus_h -= R[:, :, -1] * (q / (q @ q))[:, None]
             R = R[:, :, :-1]
-        return R / one_minus_h[:, :, None]
+        R /= one_minus_h[:, :, None]
+        return R
 
     def coef(self, alpha):
         """Coefficients (p, t) for per-target alphas (array of length t)."""
         alpha = np.asarray(alpha, dtype=self.lam.dtype)[None, :]
-        t = alpha.shape[1]
+        t = self.t
         if self.mode == "cov":
             return self.V @ (self.VtXtYq[:, :t] / (self.lam[:, None] + alpha))
         if self.mode == "svd":

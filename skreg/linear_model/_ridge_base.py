@@ -261,7 +261,8 @@ def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True,
         return design, Y, X_offset, y_offset, sqrt_sw
 
     # dense: one working copy at most (none if the caller allows in-place)
-    if fit_intercept and implicit_dense and sqrt_sw is None:
+    # float32 keeps ~7 digits: no room for the cancellation, centre explicitly
+    if fit_intercept and implicit_dense and sqrt_sw is None and X.dtype == np.float64:
         design = CenteredDesign(X, X_offset, None, check_finite_gram)
         return design, Y, X_offset, y_offset, sqrt_sw
     if fit_intercept:
