@@ -3,8 +3,8 @@
 Run from the repository root (the shared benchmark helpers live in
 ``../shared/bench``):
 
-    python benchmarks/bench_ridge.py            # ~3-4 min
-    python benchmarks/bench_ridge.py --quick    # fewer repeats, smaller CV shapes
+    python benchmarks/bench_ridge.py            # ~4 min (quiet machine: less)
+    python benchmarks/bench_ridge.py --quick    # 2 repeats, two small CV shapes
 
 Part 1, Ridge(alpha=1.0) fit on the shapes of ANCHORS.md section 2 (problem
 generator ``make_ridge_problem`` of ``shared/bench/bench_ridge.py``): tall
@@ -14,11 +14,12 @@ round-robin interleaved: skreg Ridge(solver='auto'), scikit-learn
 Ridge(solver='auto'), and on dense data the raw bound of the shared bench
 (centring + Gram X^T X or X X^T + X^T y + scipy cho_factor/cho_solve).
 Accuracy: relative excess objective (P - P*)/P* against the float64 Cholesky
-reference (sparse: skreg cholesky on the 20000x20000 dual... no: sparse_cg
-at tol 1e-10).
+reference of the shared bench (sparse: skreg sparse_cg at tol 1e-10).
 
-Part 2, RidgeCV(alphas=np.logspace(-3, 3, 50)) in leave-one-out mode vs
-scikit-learn's RidgeCV and a single skreg Ridge fit on the same data.
+Part 2, RidgeCV(alphas=np.logspace(-3, 3, 50)) in leave-one-out mode vs a
+single skreg Ridge fit on the same data (interleaved) and scikit-learn's
+RidgeCV (timed once, after: it is 2-50x slower; skipped where one run costs
+~30 s or more).
 
 Timings: median wall time over --repeats rounds, process CPU time next to it
 (it counts both BLAS threads: CPU ~ 2x wall means both cores were ours).
@@ -111,12 +112,16 @@ def _cv_problem(n, p, seed):
     return X, pb._add_noise(rng, X @ w, 2.0)
 
 
-def bench_ridgecv(label, X, y, repeats, with_sklearn=True):
+def bench_ridgecv(label, X, y, repeats, sk_runs=1):
+    """skreg RidgeCV vs one skreg Ridge fit (interleaved), then scikit-learn's
+    RidgeCV ``sk_runs`` times on its own (it is 5-50x slower; 0 skips it)."""
     fns = {"skreg RidgeCV LOO, 50 alphas": lambda: RidgeCV(alphas=ALPHAS).fit(X, y),
            "skreg Ridge, one fit": lambda: Ridge().fit(X, y)}
-    if with_sklearn:
-        fns["sklearn RidgeCV LOO, 50 alphas"] = lambda: SkRidgeCV(alphas=ALPHAS).fit(X, y)
     t = pb.interleaved_timings(fns, repeats=repeats)
+    if sk_runs:
+        t.update(pb.interleaved_timings(
+            {"sklearn RidgeCV LOO, 50 alphas":
+             lambda: SkRidgeCV(alphas=ALPHAS).fit(X, y)}, repeats=sk_runs))
     one = t["skreg Ridge, one fit"]["median"]
     sk = t.get("sklearn RidgeCV LOO, 50 alphas", {}).get("median")
     rows = []
@@ -124,16 +129,17 @@ def bench_ridgecv(label, X, y, repeats, with_sklearn=True):
         a = getattr(r["result"], "alpha_", None)
         rows.append((label, k, r["median"], r["cpu_median"], r["median"] / one,
                      r["median"] / sk if sk else None,
-                     "" if a is None else f"{float(np.ravel(a)[0]):.3g}"))
+                     "" if a is None else f"{float(np.ravel(a)[0]):.3g}",
+                     len(r["times"])))
     return rows
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="3 repeats, fewer CV shapes")
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="2 repeats, two CV shapes")
+    ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    repeats = 3 if args.quick else args.repeats
+    repeats = 2 if args.quick else args.repeats
     t0 = time.perf_counter()
     print(pb.env_markdown())
     print(f"\nload {pb.loadavg():.1f}; repeats {repeats}\n")
@@ -151,22 +157,24 @@ def main():
 
     print("\n## RidgeCV(alphas=logspace(-3, 3, 50)), leave-one-out; x one fit = / "
           "skreg Ridge one fit; x sk = / sklearn RidgeCV\n")
-    print("| data | method | wall | CPU | x one fit | x sk | alpha_ |")
-    print("|---|---|---|---|---|---|---|")
-    cases = [("5000x500 (n>p, 'cov')", *_cv_problem(5000, 500, 21), True),
-             ("500x5000 (n<=p, 'gram')", *_cv_problem(500, 5000, 20), True)]
+    print("| data | method | wall | CPU | x one fit | x sk | alpha_ | runs |")
+    print("|---|---|---|---|---|---|---|---|")
+    cases = [("5000x500 (n>p, 'cov')", *_cv_problem(5000, 500, 21), 1),
+             ("500x5000 (n<=p, 'gram')", *_cv_problem(500, 5000, 20), 1)]
     if not args.quick:
         X, y = sbr.make_ridge_problem("ridge-wide")
-        cases.append(("ridge-wide 1000x20000", X, y, True))
+        cases.append(("ridge-wide 1000x20000 ('gram')", X, y, 1))
         X, y = sbr.make_ridge_problem("ridge-multi")
-        cases.append(("ridge-multi 20000x500x10", X, y, True))
+        cases.append(("ridge-multi 20000x500x10 ('cov'; sklearn skipped, ~27 s CPU)",
+                      X, y, 0))
         X, y = sbr.make_ridge_problem("ridge-tall")
-        cases.append(("ridge-tall 20000x1000 (sklearn skipped: ~30 s/fit)", X, y, False))
-    for label, X, y, with_sk in cases:
-        for (lab, k, wall, cpu, x1, xsk, a) in bench_ridgecv(label, X, y, repeats, with_sk):
+        cases.append(("ridge-tall 20000x1000 ('cov'; sklearn skipped)", X, y, 0))
+    for label, X, y, sk_runs in cases:
+        for (lab, k, wall, cpu, x1, xsk, a, runs) in bench_ridgecv(label, X, y, repeats,
+                                                                   sk_runs):
             xs = f"{xsk:.2f}" if xsk else "-"
-            print(f"| {lab} | {k} | {wall:.3f} | {cpu:.3f} | {x1:.2f} | {xs} | {a} |",
-                  flush=True)
+            print(f"| {lab} | {k} | {wall:.3f} | {cpu:.3f} | {x1:.2f} | {xs} | {a} "
+                  f"| {runs} |", flush=True)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s; load {pb.loadavg():.1f}")
 
 

@@ -207,8 +207,8 @@ def test_ridge_pickle_round_trip():
 def test_ridge_sparse_auto_large_uses_cg():
     """Check that 'auto' picks sparse_cg for large sparse X and matches the dense answer."""
     rng = np.random.RandomState(0)
-    X = sp.random(3000, 2500, density=0.003, format="csr", random_state=rng)
-    y = rng.randn(3000)
+    X = sp.random(2200, 2050, density=0.003, format="csr", random_state=rng)
+    y = rng.randn(2200)
     est = Ridge(tol=1e-10).fit(X, y)
     assert est.solver_ == "sparse_cg"
     ref = Ridge(solver="cholesky").fit(X, y)
