@@ -241,3 +241,30 @@ def test_ridge_attribute_shapes_match_sklearn(fit_intercept, y_shape):
         assert np.shape(a.intercept_) == np.shape(b.intercept_)
         assert type(a.intercept_) is type(b.intercept_)
         assert a.predict(X).shape == b.predict(X).shape
+
+
+def test_ridge_signatures_match_sklearn():
+    """Check that Ridge and RidgeCV have scikit-learn 1.9's constructor signatures."""
+    import inspect
+
+    from sklearn.linear_model import RidgeCV as SkRidgeCV
+
+    assert inspect.signature(Ridge) == inspect.signature(SkRidge)
+    assert inspect.signature(RidgeCV) == inspect.signature(SkRidgeCV)
+
+
+@pytest.mark.slow  # spawns joblib workers: ~20 s on a busy 2-core machine
+def test_ridge_in_grid_search_and_pipeline():
+    """Check Ridge works in GridSearchCV with n_jobs and in a Pipeline (same alpha as sklearn)."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _ = _problem(60, 5, n_targets=1)
+    grid = {"ridge__alpha": [0.01, 1.0, 100.0]}
+    ours = GridSearchCV(make_pipeline(StandardScaler(), Ridge()), grid, cv=3, n_jobs=2)
+    theirs = GridSearchCV(make_pipeline(StandardScaler(), SkRidge()), grid, cv=3)
+    ours.fit(X, y)
+    theirs.fit(X, y)
+    assert ours.best_params_ == theirs.best_params_
+    assert_allclose(ours.best_score_, theirs.best_score_, rtol=1e-10)
