@@ -25,6 +25,25 @@ from sklearn.exceptions import ConvergenceWarning
 _RCOND_FACTOR = 1e3
 
 
+_CONTROLLER = None
+
+
+def single_blas_thread():
+    """Context pinning BLAS to one thread, for loops of small BLAS-1/2 calls.
+
+    On a busy 2-core machine a 2-thread OpenBLAS call waits for a time slice
+    of the other core: a 20000-long dot product was measured at 13-16 ms
+    instead of 0.02 ms (ANCHORS.md, surprise 6).  The iterative solvers make
+    hundreds of such calls, so they run with one BLAS thread.
+    """
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
 class IllConditionedError(LinAlgError):
     """Raised when the Cholesky route is numerically unreliable."""
 
@@ -165,28 +184,30 @@ def _pcg(mv, b, inv_d, tol, maxiter):
 
     Stops when ||b - A x|| (recursive residual) <= tol ||b||, the criterion
     of scipy's ``cg(rtol=tol, atol=0)``.  Returns (x, n_iter, converged).
+    Vector updates run in place (BLAS axpy), no temporaries per iteration.
     """
+    axpy, dot, nrm2 = scipy.linalg.get_blas_funcs(("axpy", "dot", "nrm2"), (b,))
     x = np.zeros_like(b)
-    bnorm = np.linalg.norm(b)
+    bnorm = nrm2(b)
     if bnorm == 0:
         return x, 0, True
     thresh = tol * bnorm
     r = b.copy()
     z = inv_d * r
     p = z.copy()
-    rz = r @ z
+    rz = dot(r, z)
     for it in range(1, maxiter + 1):
         Ap = mv(p)
-        pAp = p @ Ap
+        pAp = dot(p, Ap)
         if not pAp > 0:  # breakdown (exact solution or loss of definiteness)
-            return x, it, np.linalg.norm(r) <= thresh
+            return x, it, nrm2(r) <= thresh
         step = rz / pAp
-        x += step * p
-        r -= step * Ap
-        if np.linalg.norm(r) <= thresh:
+        x = axpy(p, x, a=step)
+        r = axpy(Ap, r, a=-step)
+        if nrm2(r) <= thresh:
             return x, it, True
         np.multiply(inv_d, r, out=z)
-        rz_new = r @ z
+        rz_new = dot(r, z)
         p *= rz_new / rz
         p += z
         rz = rz_new
@@ -207,21 +228,18 @@ def solve_sparse_cg(design, Y, alpha, *, max_iter=None, tol=1e-4):
     m = p if primal else n
     maxiter = max_iter or 10 * m
     diag = design.col_sqnorms() if primal else design.row_sqnorms()
+    (axpy,) = scipy.linalg.get_blas_funcs(("axpy",), (np.empty(0, dtype),))
     coef = np.empty((p, Y.shape[1]), dtype=dtype)
     n_iter = np.empty(Y.shape[1], dtype=np.int32)
     for k in range(Y.shape[1]):
         a = float(alpha[k])
         if primal:
             def mv(v, a=a):
-                out = design.rmatmat(design.matmat(v))
-                out += a * v
-                return out
+                return axpy(v, design.rmatmat(design.matmat(v)), a=a)
             b = design.rmatmat(Y[:, k])
         else:
             def mv(v, a=a):
-                out = design.matmat(design.rmatmat(v))
-                out += a * v
-                return out
+                return axpy(v, design.matmat(design.rmatmat(v)), a=a)
             b = np.array(Y[:, k])
         d = diag + a
         inv_d = np.where(d > 0, 1.0 / np.where(d > 0, d, 1), 1.0).astype(dtype)

@@ -102,20 +102,12 @@ def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
             coef = cf.solve_svd(design, Yc, alpha)
     elif solver == "svd":
         coef = cf.solve_svd(design, Yc, alpha)
-    elif solver == "lsqr":
-        coef, n_iter = cf.solve_lsqr(design, Yc, alpha, max_iter=max_iter, tol=tol)
-    elif solver == "sparse_cg":
-        coef, n_iter = cf.solve_sparse_cg(design, Yc, alpha, max_iter=max_iter, tol=tol)
-    elif solver == "lbfgs":
-        coef, n_iter = cf.solve_lbfgs(design, Yc, alpha, max_iter=max_iter, tol=tol,
-                                      positive=positive)
-    elif solver == "cd":
-        raw = None
-        if is_sparse:
-            Yraw = Y2 - y_offset
-            raw = (X, X_offset if fit_intercept else None, sample_weight, Yraw)
-        coef, n_iter = cf.solve_cd(design, Yc, alpha, raw=raw, max_iter=max_iter,
-                                   tol=tol, positive=positive, random_state=random_state)
+    elif solver in ("lsqr", "sparse_cg", "lbfgs", "cd"):
+        # loops of BLAS-1/2 calls: one BLAS thread (see cf.single_blas_thread)
+        with cf.single_blas_thread():
+            coef, n_iter = _iterative(solver, design, Yc, alpha, X, X_offset, y_offset,
+                                      Y2, sample_weight, fit_intercept, max_iter, tol,
+                                      positive, random_state)
     else:  # pragma: no cover - guarded by parameter validation
         raise ValueError(f"Unknown solver {solver!r}")
     coef = np.ascontiguousarray(coef.T, dtype=X.dtype)
@@ -133,6 +125,22 @@ def _coef_attributes(coef, intercept, y_ndim, fit_intercept):
     elif coef.shape[0] == 1 and y_ndim == 1:
         intercept = intercept[0]
     return (coef[0] if coef.shape[0] == 1 else coef), intercept
+
+
+def _iterative(solver, design, Yc, alpha, X, X_offset, y_offset, Y2, sample_weight,
+               fit_intercept, max_iter, tol, positive, random_state):
+    if solver == "lsqr":
+        return cf.solve_lsqr(design, Yc, alpha, max_iter=max_iter, tol=tol)
+    if solver == "sparse_cg":
+        return cf.solve_sparse_cg(design, Yc, alpha, max_iter=max_iter, tol=tol)
+    if solver == "lbfgs":
+        return cf.solve_lbfgs(design, Yc, alpha, max_iter=max_iter, tol=tol,
+                              positive=positive)
+    raw = None
+    if sp.issparse(X):
+        raw = (X, X_offset if fit_intercept else None, sample_weight, Y2 - y_offset)
+    return cf.solve_cd(design, Yc, alpha, raw=raw, max_iter=max_iter, tol=tol,
+                       positive=positive, random_state=random_state)
 
 
 class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):

@@ -90,8 +90,12 @@ class CenteredDesign:
             out = np.asarray(out)
         if self.implicit:
             mW = self.mean @ W
-            q = self._q()
-            out -= np.multiply.outer(q, mW) if np.ndim(W) == 2 else q * mW
+            if self.sqrt_sw is None:
+                out -= mW  # broadcasts over rows for 1-D and 2-D W alike
+            elif np.ndim(W) == 2:
+                out -= np.multiply.outer(self.sqrt_sw, mW)
+            else:
+                out -= self.sqrt_sw * mW
         return out
 
     def rmatmat(self, U):
@@ -100,7 +104,7 @@ class CenteredDesign:
         if self.is_sparse:
             out = np.asarray(out)
         if self.implicit:
-            qU = self._q() @ U
+            qU = U.sum(axis=0) if self.sqrt_sw is None else self.sqrt_sw @ U
             out -= np.multiply.outer(self.mean, qU) if np.ndim(U) == 2 else self.mean * qU
         return out
 
