@@ -7,6 +7,24 @@ following scikit-learn's conventions.
 
 __version__ = "0.1.0.dev0"
 
-from skreg.linear_model import Ridge, RidgeCV  # noqa: E402
+from skreg.linear_model import (
+    ElasticNet,
+    Lasso,
+    Ridge,
+    RidgeCV,
+    enet_path,
+    lasso_path,
+)
+from skreg.neural_network import MLPClassifier, MLPRegressor
 
-__all__ = ["Ridge", "RidgeCV", "__version__"]
+__all__ = [
+    "ElasticNet",
+    "Lasso",
+    "MLPClassifier",
+    "MLPRegressor",
+    "Ridge",
+    "RidgeCV",
+    "__version__",
+    "enet_path",
+    "lasso_path",
+]

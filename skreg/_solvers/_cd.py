@@ -43,6 +43,8 @@ def solve_enet(
     screening=True,
     working_set=True,
     anderson=True,
+    verbose=False,
+    cycling=True,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -89,6 +91,8 @@ def solve_enet(
         screening=screening,
         working_set=working_set,
         anderson=anderson,
+        verbose=bool(verbose),
+        cycling=bool(cycling),
     )
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)

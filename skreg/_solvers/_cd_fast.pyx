@@ -55,6 +55,7 @@ cdef enum:
     ANDERSON_K = 5          # iterates kept for Anderson extrapolation
     GAP_EVERY = 10          # inner gap checked at least every GAP_EVERY epochs
     WS_START = 10           # first working-set size (celer's p0)
+    SUB_SWEEPS = 10         # sweeps over the non-zeros between two full sweeps
 
 
 ctypedef struct Layout:
@@ -189,19 +190,30 @@ cdef floating _resid_norm2(const Layout* L, const floating* sw,
 
 cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
                    const floating* xm, const floating* y, const floating* w,
-                   floating alpha, floating beta, const floating* pf, bint positive,
+                   floating alpha, floating beta, const floating* pf,
+                   const floating* norm2, bint positive,
                    floating* r, Resid* st, floating* XtA,
                    const int32_t* feats, Py_ssize_t n_feats,
-                   floating* scale_out) noexcept nogil:
+                   floating* scale_out, floating* primal_out,
+                   floating* unpen_out) noexcept nogil:
     """Duality gap; fills XtA[j] = x~_j^T S R - beta w_j for j in feats.
+
+    Also returns, through the pointers, the primal value and the penalty
+    ``unpen`` added for unpenalised features (see below), so that a caller
+    holding a better dual value D can form primal - D + unpen / 2.
 
     feats = NULL means every feature (dense: one gemv).  The dual norm is
     taken over feats only: over all features this is the gap of the problem,
     over a working set the gap of the sub-problem restricted to it.
+
+    Unpenalised features (pf_j = 0) make the dual constraint x_j^T theta = 0,
+    which a rescaled residual does not meet; their remaining one-coordinate
+    decrease XtA_j^2 / (2 (||x_j||^2 + beta)) is added to the gap so that the
+    criterion cannot stop before they are optimal.
     """
     cdef Py_ssize_t k, j, p = L.n_features
     cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum
+    cdef floating primal, scale, rsum, unpen = 0.0
     _fold(L, sw, r, st)
     rsum = <floating> st.rsum
     R_norm2 = _resid_norm2(L, sw, r)
@@ -219,11 +231,15 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             XtA[j] = _col_dot(L, xv, j, r) - beta * w[j]
             if L.centered:
                 XtA[j] -= xm[j] * rsum
-    for j in range(p):
+    # every non-zero coefficient lies in feats (working sets contain the support)
+    for k in range(n_feats if feats != NULL else p):
+        j = feats[k] if feats != NULL else k
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
     scale_out[0] = 1.0
+    primal_out[0] = 0.5 * (R_norm2 + beta * l2) + alpha * l1
+    unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
         v = 0.0
@@ -239,20 +255,99 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             v = (XtA[j] if positive else fabs(XtA[j])) / pf[j]
             if v > dual_norm:
                 dual_norm = v
+        elif norm2[j] + beta > 0.0:
+            unpen += XtA[j] * XtA[j] / (norm2[j] + beta)
     primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
-    return primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
+    unpen_out[0] = unpen
+    # scikit-learn's "formulation A" on purpose: the exact ElasticNet conjugate
+    # is tighter and would stop earlier, but then tol would no longer mean what
+    # it means in scikit-learn (the solutions at equal tol would differ more)
+    return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
+            + 0.5 * unpen)
+
+
+
+cdef floating _dual_value(const Layout* L, const floating* xv, const floating* sw,
+                          const floating* xm, const floating* y, floating alpha,
+                          const floating* pf, bint positive, const floating* u,
+                          const int32_t* feats, Py_ssize_t n_feats,
+                          floating* corr, floating* scale_out) noexcept nogil:
+    """Lasso dual D(theta) = theta^T S y - theta^T S theta / 2 at theta = c * u / S.
+
+    u is a candidate in residual space (u = S R_u); c is the best scale that
+    keeps |x~_j^T S theta| <= alpha pf_j over feats (the dual objective is a
+    concave parabola in c, so c = clip(u^T y / u^T S^-1 u, 0, c_max)).  Fills
+    corr[j] = x~_j^T u for j in feats.
+    """
+    cdef Py_ssize_t i, k, j, n = L.n_samples, p = L.n_features
+    cdef floating usum = 0.0, un2, uy, dual_norm = 0.0, v, c, c_max
+    for i in range(n):
+        usum += u[i]
+    un2 = _resid_norm2(L, sw, u)
+    uy = _dot(<int> n, u, y)
+    if feats == NULL and not L.sparse:
+        _gemv_t(<int> n, <int> p, <floating> 1.0, xv, <int> n, u, <floating> 0.0, corr)
+        if L.centered:
+            for j in range(p):
+                corr[j] -= xm[j] * usum
+    else:
+        for k in range(n_feats if feats != NULL else p):
+            j = feats[k] if feats != NULL else k
+            corr[j] = _col_dot(L, xv, j, u)
+            if L.centered:
+                corr[j] -= xm[j] * usum
+    for k in range(n_feats if feats != NULL else p):
+        j = feats[k] if feats != NULL else k
+        if pf[j] > 0.0:
+            v = (corr[j] if positive else fabs(corr[j])) / pf[j]
+            if v > dual_norm:
+                dual_norm = v
+    if un2 <= 0.0:
+        scale_out[0] = 0.0
+        return 0.0
+    c = uy / un2
+    c_max = alpha / dual_norm if dual_norm > 0.0 else INFINITY
+    if c > c_max:
+        c = c_max
+    if c < 0.0:
+        c = 0.0
+    scale_out[0] = c
+    return c * uy - 0.5 * c * c * un2
+
+
+cdef bint _push_extrapolate(floating* rhist, Py_ssize_t* n_rhist, Py_ssize_t n,
+                            const floating* r, floating* racc) noexcept nogil:
+    """Append r to the residual history; extrapolate once it holds K + 1.
+
+    Dual extrapolation (Massias, Gramfort & Salmon 2018): residuals of a
+    converging CD sequence follow a vector autoregression, so an Anderson
+    combination of the last ones is a much better dual candidate.
+    """
+    cdef Py_ssize_t i, m = ANDERSON_K + 1
+    if n_rhist[0] == m:
+        for i in range((m - 1) * n):
+            rhist[i] = rhist[i + n]
+        n_rhist[0] -= 1
+    for i in range(n):
+        rhist[n_rhist[0] * n + i] = r[i]
+    n_rhist[0] += 1
+    if n_rhist[0] < m:
+        return False
+    return _anderson(rhist, n, racc)
 
 
 cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
                       const floating* w, floating alpha, floating beta,
-                      const floating* pf) noexcept nogil:
-    """P(w) from the residual state."""
-    cdef Py_ssize_t j
+                      const floating* pf, const int32_t* feats,
+                      Py_ssize_t n_feats) noexcept nogil:
+    """P(w) from the residual state; the support of w lies in feats."""
+    cdef Py_ssize_t j, k
     cdef floating l1 = 0.0, l2 = 0.0
     _fold(L, sw, r, st)
-    for j in range(L.n_features):
+    for k in range(n_feats):
+        j = feats[k]
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -315,13 +410,59 @@ cdef bint _anderson(floating* hist, Py_ssize_t m, floating* out) noexcept nogil:
     return True
 
 
+
+cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
+                     const floating* xm, Py_ssize_t j, floating* ones,
+                     floating s_total, floating* xs_j, floating* norm2_j) noexcept nogil:
+    """xs_j = sum_i s_i x_ij and norm2_j = sum_i s_i (x_ij - m_j)^2.
+
+    Dense unweighted columns use BLAS (sum x, sum x^2) and the expansion
+    sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2, redone in two passes when it
+    cancels badly (a large mean against a small spread).  ``ones`` holds
+    n_samples ones.
+    """
+    cdef Py_ssize_t i, n = L.n_samples
+    cdef int32_t k
+    cdef floating m = xm[j] if L.centered else 0.0
+    cdef floating s, x, acc_x = 0.0, acc_sq = 0.0, acc_s = 0.0, sq
+    cdef const floating* col
+    if L.sparse:
+        for k in range(L.indptr[j], L.indptr[j + 1]):
+            s = sw[L.indices[k]] if L.weighted else 1.0
+            x = xv[k]
+            acc_x += s * x
+            acc_sq += s * (x - m) * (x - m)
+            acc_s += s
+        xs_j[0] = acc_x
+        norm2_j[0] = acc_sq + (s_total - acc_s) * m * m
+        return
+    col = xv + j * n
+    if not L.weighted:
+        acc_x = _dot(<int> n, col, ones)
+        sq = _dot(<int> n, col, col)
+        xs_j[0] = acc_x
+        norm2_j[0] = sq - 2.0 * m * acc_x + n * m * m
+        if norm2_j[0] > 1e-4 * sq:
+            return
+        acc_sq = 0.0
+        for i in range(n):
+            acc_sq += (col[i] - m) * (col[i] - m)
+        norm2_j[0] = acc_sq
+        return
+    for i in range(n):
+        acc_x += sw[i] * col[i]
+        acc_sq += sw[i] * (col[i] - m) * (col[i] - m)
+    xs_j[0] = acc_x
+    norm2_j[0] = acc_sq
+
 # --- the solver -------------------------------------------------------------------------
 
 cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                      const floating* xm, const floating* y, floating[::1] w,
                      floating alpha, floating beta, const floating* pf,
                      Py_ssize_t max_iter, floating tol, object rng, bint random,
-                     bint positive, bint screening, bint working_set, bint anderson):
+                     bint positive, bint screening, bint working_set, bint anderson,
+                     bint verbose, bint cycling):
     if floating is float:
         dtype = np.float32
     else:
@@ -336,13 +477,24 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] score = np.empty(p, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
+    cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
+    cdef const int32_t* cur
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check
+    cdef bint full, was_full
     cdef floating[::1] hist = np.empty(0, dtype=dtype)
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
     cdef floating[::1] w_ws_prev = np.empty(0, dtype=dtype)
     cdef Resid st
     cdef floating y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
-    cdef floating p_old, p_new
+    cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
+    cdef floating scale_cand, gap_cand
+    cdef bint extrapolate = alpha > 0.0 and beta == 0.0
+    cdef Py_ssize_t n_rhist = 0
+    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] corr = np.empty(p if extrapolate else 0, dtype=dtype)
+    cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all
     cdef int32_t kk
@@ -352,22 +504,9 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         st.s_total = 0.0
         for i in range(n):
             st.s_total += sw[i] if L.weighted else 1.0
+            r[i] = 1.0
         for j in range(p):
-            xmj = xm[j] if L.centered else 0.0
-            if L.sparse:
-                v = 0.0  # sum of s over the stored rows
-                for kk in range(L.indptr[j], L.indptr[j + 1]):
-                    i = L.indices[kk]
-                    d = sw[i] if L.weighted else 1.0
-                    xs[j] += d * xv[kk]
-                    norm2[j] += d * (xv[kk] - xmj) ** 2
-                    v += d
-                norm2[j] += (<floating> st.s_total - v) * xmj * xmj
-            else:
-                for i in range(n):
-                    d = sw[i] if L.weighted else 1.0
-                    xs[j] += d * xv[j * n + i]
-                    norm2[j] += d * (xv[j * n + i] - xmj) ** 2
+            _col_stats(L, xv, sw, xm, j, &r[0], <floating> st.s_total, &xs[j], &norm2[j])
             if pf[j] == 0.0:
                 n_pf0 += 1
         # residual state for the initial w
@@ -398,19 +537,36 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
 
     while True:
         with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, positive,
-                       &r[0], &st, &XtA[0], NULL, p, &scale)
+            gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
+                       &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen)
+            gap_cand = gap
+            if extrapolate:
+                # the stopping gap uses the best dual value seen so far; screening
+                # and priorities use this iteration's best point and its own gap
+                d_cand = primal - gap + 0.5 * unpen
+                if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
+                    d_acc = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
+                                        &racc[0], NULL, p, &corr[0], &scale_cand)
+                    if d_acc > d_cand:
+                        d_cand = d_acc
+                        prio = &corr[0]
+                        scale = scale_cand
+                        gap_cand = primal - d_acc + 0.5 * unpen
+                    else:
+                        prio = &XtA[0]
+                d_best = max(d_best, d_cand)
+                gap = primal - d_best + 0.5 * unpen
             if gap <= tol_abs:
                 converged = True
             elif epoch < max_iter:
                 # Gap Safe screening, then the priorities for the working set
-                radius = sqrt(2.0 * gap) if gap > 0 else 0.0
+                radius = sqrt(2.0 * gap_cand) if gap_cand > 0 else 0.0
                 k = 0
                 nnz = 0
                 for i in range(n_active):
                     j = active[i]
                     if alpha > 0.0:
-                        v = XtA[j] if positive else fabs(XtA[j])
+                        v = prio[j] if positive else fabs(prio[j])
                         dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
                     else:
                         dist = 0.0
@@ -427,8 +583,12 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     else:
                         score[j] = dist
                 n_active = k
-                ws_size = max(2 * nnz, 2 * ws_size, WS_START)
+                ws_size = max(2 * nnz, WS_START)
                 ws_is_all = not working_set or ws_size >= n_active
+        if verbose:
+            print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
+                  f"active {n_active}, next working set "
+                  f"{n_active if ws_is_all else ws_size}")
         if converged or epoch >= max_iter:
             break
         if ws_is_all:
@@ -450,14 +610,21 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         with nogil:
             n_hist = 0
             inner_epoch = 0
+            full = True
+            n_sub_sweeps = 0
+            next_check = GAP_EVERY
             while epoch < max_iter:
+                # glmnet's active-set cycling: after a sweep over the working set,
+                # sweep only its non-zeros until they settle, then sweep it all again
+                cur = &ws[0] if full else &sub[0]
+                n_cur = n_ws if full else n_sub
                 w_max = 0.0
                 d_w_max = 0.0
-                for f_iter in range(n_ws):
+                for f_iter in range(n_cur):
                     if random:
-                        j = ws[_rand_int(<uint32_t> n_ws, &seed)]
+                        j = cur[_rand_int(<uint32_t> n_cur, &seed)]
                     else:
-                        j = ws[f_iter]
+                        j = cur[f_iter]
                     w_j = w[j]
                     g = _grad(L, xv, xm, &xs[0], j, &r[0], &st) + w_j * norm2[j]
                     if positive and g < 0.0:
@@ -473,6 +640,19 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     w_max = max(w_max, fabs(w_new))
                 epoch += 1
                 inner_epoch += 1
+                was_full = full
+                if full:
+                    n_sub = 0
+                    for k in range(n_ws):
+                        if w[ws[k]] != 0.0:
+                            sub[n_sub] = ws[k]
+                            n_sub += 1
+                    full = n_sub == 0 or n_sub == n_ws or not cycling
+                    n_sub_sweeps = 0
+                else:
+                    n_sub_sweeps += 1
+                    full = (n_sub_sweeps >= SUB_SWEEPS or w_max == 0.0
+                            or d_w_max <= tol * w_max)
 
                 if anderson and not random:
                     for k in range(n_ws):
@@ -481,7 +661,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     if n_hist == ANDERSON_K + 1:
                         n_hist = 0
                         if _anderson(&hist[0], n_ws, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             for k in range(n_ws):
                                 j = ws[k]
                                 w_ws_prev[k] = w[j]
@@ -491,7 +671,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                                     _move(L, xv, sw, xm, &xs[0], j, w_acc[k] - w[j],
                                           &r[0], &st)
                                     w[j] = w_acc[k]
-                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
                             if not (p_new < p_old):
                                 for k in range(n_ws):
                                     j = ws[k]
@@ -500,12 +680,22 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                                               w_ws_prev[k] - w[j], &r[0], &st)
                                         w[j] = w_ws_prev[k]
 
+                if not was_full and epoch < max_iter:
+                    continue
                 if (w_max == 0.0 or d_w_max <= tol * w_max
-                        or inner_epoch % GAP_EVERY == 0 or epoch >= max_iter):
+                        or inner_epoch >= next_check or epoch >= max_iter):
+                    next_check = inner_epoch + GAP_EVERY
                     if ws_is_all:
                         break  # the outer loop computes the full gap
-                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, positive,
-                                  &r[0], &st, &XtA[0], &ws[0], n_ws, &scale)
+                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
+                                  positive, &r[0], &st, &XtA[0], &ws[0], n_ws, &scale,
+                                  &primal, &unpen)
+                    if extrapolate and _push_extrapolate(&rhist[0], &n_rhist, n, &r[0],
+                                                         &racc[0]):
+                        d_cand = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
+                                             &racc[0], &ws[0], n_ws, &corr[0],
+                                             &scale_cand)
+                        gap_in = min(gap_in, primal - d_cand + 0.5 * unpen)
                     if gap_in <= inner_tol:
                         break
 
@@ -529,7 +719,8 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                   const floating[::1] sample_weight, const floating[::1] X_mean,
                   const floating[::1] penalty_factor, Py_ssize_t max_iter,
                   floating tol, object rng, bint random=False, bint positive=False,
-                  bint screening=True, bint working_set=True, bint anderson=True):
+                  bint screening=True, bint working_set=True, bint anderson=True,
+                  bint verbose=False, bint cycling=True):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
@@ -552,7 +743,8 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
         return np.asarray(w), 0.0, 0.0, 0
     return _enet_cd(&L, &X[0, 0], _ptr_or_null(sample_weight), _ptr_or_null(X_mean),
                     &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
-                    random, positive, screening, working_set, anderson)
+                    random, positive, screening, working_set, anderson, verbose,
+                    cycling)
 
 
 def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
@@ -561,7 +753,8 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                    const floating[::1] sample_weight, const floating[::1] X_mean,
                    const floating[::1] penalty_factor, Py_ssize_t max_iter,
                    floating tol, object rng, bint random=False, bint positive=False,
-                   bint screening=True, bint working_set=True, bint anderson=True):
+                   bint screening=True, bint working_set=True, bint anderson=True,
+                   bint verbose=False, bint cycling=True):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -580,7 +773,7 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
     return _enet_cd(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                     _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
                     max_iter, tol, rng, random, positive, screening, working_set,
-                    anderson)
+                    anderson, verbose, cycling)
 
 
 def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
@@ -601,6 +794,7 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
     cdef floating[::1] H = np.zeros(p, dtype=dtype)  # Q @ w
     cdef floating tol_abs = tol * y_norm2, gap = INFINITY, g, w_j, w_new, d
     cdef floating d_w_max, w_max, wq, wH, l1, l2, R_norm2, Ry, dual_norm, v, scale
+    cdef floating unpen
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False
     if p == 0:
@@ -618,13 +812,17 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             l1 = 0.0
             l2 = 0.0
             dual_norm = 0.0
+            unpen = 0.0
             for j in range(p):
-                l1 += penalty_factor[j] * fabs(w[j])
-                l2 += w[j] * w[j]
+                if w[j] != 0.0:
+                    l1 += penalty_factor[j] * fabs(w[j])
+                    l2 += w[j] * w[j]
+                v = q[j] - H[j] - beta * w[j]
                 if penalty_factor[j] > 0:
-                    v = q[j] - H[j] - beta * w[j]
                     v = (v if positive else fabs(v)) / penalty_factor[j]
                     dual_norm = max(dual_norm, v)
+                elif Q[j, j] + beta > 0:
+                    unpen += v * v / (Q[j, j] + beta)
             if alpha == 0.0:
                 v = 0.0
                 for j in range(p):
@@ -633,7 +831,8 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             else:
                 scale = alpha / dual_norm if dual_norm > alpha else 1.0
                 gap = (0.5 * (R_norm2 + beta * l2) + alpha * l1
-                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry)
+                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry
+                       + 0.5 * unpen)
             if gap <= tol_abs:
                 converged = True
                 break

@@ -1,6 +1,8 @@
-"""Linear models: Lasso/ElasticNet by coordinate descent, Ridge by closed forms."""
+"""Linear models: Lasso, ElasticNet and their paths; Ridge by closed forms."""
 
+from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
+from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
 from skreg.linear_model._ridge_cv import RidgeCV
 
-__all__ = ["Ridge", "RidgeCV"]
+__all__ = ["ElasticNet", "Lasso", "Ridge", "RidgeCV", "enet_path", "lasso_path"]

@@ -9,11 +9,11 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     Hidden,
     Interval,
+    Options,
     StrOptions,
     validate_params,
 )
 from sklearn.utils.validation import _check_sample_weight, validate_data
-
 
 
 def scorer_accepts_sample_weight(scorer):
@@ -29,6 +29,7 @@ def scorer_accepts_sample_weight(scorer):
 __all__ = [
     "Hidden",
     "Interval",
+    "Options",
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",

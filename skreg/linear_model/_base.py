@@ -1,0 +1,110 @@
+"""Shared preprocessing of the linear models: weights, centering, intercept.
+
+X is never centred or rescaled in memory: its (weighted) column means are
+handed to the kernels, which centre implicitly.  Only y (small) is copied.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from skreg.utils._sklearn_compat import _check_sample_weight
+
+
+def _normalize_sample_weight(sample_weight, X, dtype):
+    """Validated, non-negative weights rescaled to sum to n_samples, or None.
+
+    scikit-learn's Lasso/ElasticNet rescale the weights that way, which keeps
+    alpha on the same scale with and without weights.
+    """
+    if sample_weight is None:
+        return None
+    sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
+    total = sw.sum()
+    if total <= 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return sw * (X.shape[0] / total)
+
+
+def _column_means(X, sample_weight):
+    """(Weighted) column means without copying X."""
+    if sample_weight is None:
+        if sp.issparse(X):
+            m = np.asarray(X.mean(axis=0)).ravel()
+        else:  # one BLAS pass over X, ~3x faster than X.mean(axis=0)
+            m = X.T @ np.ones(X.shape[0], dtype=X.dtype) / X.shape[0]
+    else:
+        m = np.asarray(X.T @ sample_weight).ravel() / sample_weight.sum()
+    return m.astype(X.dtype, copy=False)
+
+
+def _center_target(y, fit_intercept, sample_weight):
+    """A centred copy of y (1-D or 2-D) and its (weighted) mean."""
+    if not fit_intercept:
+        return np.array(y, copy=True), np.zeros(y.shape[1:], dtype=y.dtype)
+    y_mean = np.average(y, axis=0, weights=sample_weight).astype(y.dtype)
+    return y - y_mean, y_mean
+
+
+def _preprocess(X, y, fit_intercept, sample_weight):
+    """Means and centred target for a fit; X untouched.
+
+    Returns (X_mean or None, y_centered, X_offset, y_offset) where X_offset
+    is zeros when not fitting an intercept.
+    """
+    y_c, y_offset = _center_target(y, fit_intercept, sample_weight)
+    if fit_intercept:
+        X_offset = _column_means(X, sample_weight)
+        X_mean = X_offset
+    else:
+        X_offset = np.zeros(X.shape[1], dtype=X.dtype)
+        X_mean = None
+    return X_mean, y_c, X_offset, y_offset
+
+
+def _centred_gram(X, X_mean, sample_weight):
+    """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
+    dtype = X.dtype
+    if sample_weight is None:
+        G = X.T @ X
+        s_total = X.shape[0]
+    else:
+        sq = np.sqrt(sample_weight).astype(dtype)
+        Xs = X.multiply(sq[:, None]).tocsc() if sp.issparse(X) else X * sq[:, None]
+        G = Xs.T @ Xs
+        s_total = sample_weight.sum()
+    G = G.toarray() if sp.issparse(G) else np.asarray(G)
+    if X_mean is not None:
+        G = G - s_total * np.outer(X_mean, X_mean)
+    return np.ascontiguousarray(G, dtype=dtype)
+
+
+def _centred_xy(X, y, X_mean, sample_weight):
+    """X~^T S y for a centred y (1-D or 2-D); sum(S y) = 0 makes the mean term vanish."""
+    yw = y if sample_weight is None else (y.T * sample_weight).T
+    Xy = X.T @ yw
+    if X_mean is not None:
+        Xy = Xy - np.multiply.outer(X_mean, yw.sum(axis=0))
+    return np.asarray(Xy, dtype=X.dtype)
+
+
+def _validate_penalty_factor(penalty_factor, n_features, dtype):
+    """glmnet's semantics: non-negative, rescaled to sum to n_features, inf excludes.
+
+    Returns None for the plain penalty (all ones), else the rescaled factors.
+    """
+    if penalty_factor is None:
+        return None
+    pf = np.asarray(penalty_factor, dtype=np.float64)
+    if pf.ndim != 1 or pf.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor must have shape ({n_features},), got {pf.shape}."
+        )
+    if np.any(np.isnan(pf)) or np.any(pf < 0):
+        raise ValueError("penalty_factor must be non-negative (NaN is not allowed).")
+    excluded = np.isinf(pf)
+    pf = np.where(excluded, 1.0, pf)
+    if pf.sum() <= 0:
+        raise ValueError("penalty_factor must have at least one positive entry.")
+    pf = pf * (n_features / pf.sum())
+    pf[excluded] = np.inf
+    return pf.astype(dtype)

@@ -1,0 +1,282 @@
+"""Regularisation paths: warm-started coordinate descent over a grid of alphas.
+
+This is the one code path between the estimators and the kernels: ``fit``
+calls ``self.path(X, y, alphas=[self.alpha], ...)``, the CV estimators call it
+per fold, and the kernels are reached only from here.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array
+
+from skreg._solvers._cd import solve_enet, solve_enet_gram
+from skreg.linear_model._base import (
+    _centred_gram,
+    _centred_xy,
+    _validate_penalty_factor,
+)
+from skreg.utils._sklearn_compat import Hidden, Interval, StrOptions, validate_params
+
+__all__ = ["enet_path", "lasso_path"]
+
+_PATH_PARAMS = {"X_offset", "sample_weight", "tol", "max_iter", "random_state",
+                "selection", "X_scale"}
+
+
+def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
+                penalty_factor=None, positive=False):
+    """scikit-learn's log-spaced grid from alpha_max down to eps * alpha_max.
+
+    ``Xy`` is x~_j^T S y~ (n_features,) or (n_features, n_targets);
+    alpha_max = max_j ||Xy_j|| / (n * l1_ratio * pf_j) over penalised features.
+    """
+    if l1_ratio == 0:
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. "
+            "Please supply a grid by providing your estimator with the "
+            "appropriate `alphas=` argument."
+        )
+    Xy = np.asarray(Xy, dtype=np.float64)
+    if Xy.ndim == 1:
+        Xy = Xy[:, None]
+    c = np.max(Xy, axis=1) if positive else np.sqrt(np.sum(Xy**2, axis=1))
+    if penalty_factor is not None:
+        pf = np.asarray(penalty_factor, dtype=np.float64)
+        c = np.where(pf > 0, c / np.where(pf > 0, pf, 1.0), 0.0)
+    a_max = max(0.0, float(np.max(c))) / (n_samples * l1_ratio) if c.size else 0.0
+    res = np.finfo(np.float64).resolution
+    if a_max <= res:
+        return np.full(n_alphas, res)
+    return np.geomspace(a_max, a_max * eps, num=n_alphas)
+
+
+def _resolve_alphas(alphas, n_alphas):
+    """scikit-learn 1.9's deprecation dance of ``n_alphas`` / ``alphas``."""
+    n_grid = 100
+    if n_alphas != "deprecated":
+        warnings.warn(
+            "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. "
+            "'alphas' now accepts an integer value which removes the need to "
+            "pass 'n_alphas'.", FutureWarning,
+        )
+        n_grid = n_alphas
+    if isinstance(alphas, str) and alphas == "warn":
+        return n_grid
+    if alphas is None:
+        warnings.warn(
+            "'alphas=None' is deprecated and will be removed in 1.11, at which "
+            "point the default value will be set to 100. Set 'alphas=100' to "
+            "silence this warning.", FutureWarning,
+        )
+        return n_grid
+    return alphas
+
+
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like", "sparse matrix"],
+        "l1_ratio": [Interval(Real, 0.0, 1.0, closed="both")],
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "n_alphas": [Interval(Integral, 1, None, closed="left"),
+                     Hidden(StrOptions({"deprecated"}))],
+        "alphas": [Interval(Integral, 1, None, closed="left"), "array-like", None,
+                   Hidden(StrOptions({"warn"}))],
+        "precompute": [StrOptions({"auto"}), "boolean", "array-like"],
+        "Xy": ["array-like", None],
+        "copy_X": ["boolean"],
+        "coef_init": ["array-like", None],
+        "verbose": ["verbose"],
+        "return_n_iter": ["boolean"],
+        "positive": ["boolean"],
+        "check_input": ["boolean"],
+        "penalty_factor": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
+              precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
+              return_n_iter=False, positive=False, check_input=True,
+              penalty_factor=None, **params):
+    """Compute the elastic-net path with coordinate descent.
+
+    For each alpha (largest first, warm-started from the previous solution)
+    minimises
+
+        1 / (2 n) ||y - X w||^2 + alpha * l1_ratio * sum_j pf_j |w_j|
+        + 0.5 * alpha * (1 - l1_ratio) * ||w||^2
+
+    (no intercept: centre X and y first, as scikit-learn's ``enet_path``).
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data; Fortran-ordered dense or CSC sparse avoids a copy.
+    y : array-like of shape (n_samples,)
+        Target.  Multi-task (2-D) paths are not supported.
+    l1_ratio : float, default=0.5
+        Mix between L1 (1.0) and L2 (0.0) penalties.
+    eps : float, default=1e-3
+        alpha_min / alpha_max for the automatic grid.
+    n_alphas : int, default='deprecated'
+        Deprecated in scikit-learn 1.9: pass an integer to ``alphas``.
+    alphas : int or array-like, default=100 (given as 'warn')
+        Number of alphas on the automatic grid, or the alphas themselves.
+    precompute : 'auto', bool or array-like of shape (n_features, n_features)
+        Use the Gram matrix X^T X ('auto': when n_samples > n_features).
+    Xy : array-like of shape (n_features,), default=None
+        Precomputed X^T y (only used with a Gram matrix).
+    copy_X : bool, default=True
+        Kept for compatibility: X is never modified.
+    coef_init : array-like of shape (n_features,), default=None
+        Initial coefficients.
+    verbose : bool or int, default=False
+        Print progress.
+    return_n_iter : bool, default=False
+        Also return the number of epochs for each alpha.
+    positive : bool, default=False
+        Force non-negative coefficients.
+    check_input : bool, default=True
+        Validate X and y (skip only when they already have the right types).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature penalty weights with glmnet's semantics:
+        rescaled to sum to n_features, 0 leaves a feature unpenalised,
+        ``np.inf`` excludes it.  The automatic grid respects them.
+    **params : kwargs
+        ``tol``, ``max_iter``, ``random_state``, ``selection`` as in
+        :class:`~skreg.ElasticNet`; ``sample_weight`` and ``X_offset``
+        (column means for implicit centering) as passed by the estimators.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gaps at the end of the optimisation for each alpha.
+    n_iters : list of int
+        Returned if ``return_n_iter``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import enet_path
+    >>> X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 4.0]])
+    >>> y = np.array([1.0, 2.0, 3.0])
+    >>> alphas, coefs, gaps = enet_path(X, y, alphas=3)
+    >>> coefs.shape
+    (2, 3)
+    """
+    unknown = set(params) - _PATH_PARAMS
+    if unknown:
+        raise ValueError("Unexpected parameters in params", unknown)
+    X_mean = params.get("X_offset")
+    sample_weight = params.get("sample_weight")
+    tol = params.get("tol", 1e-4)
+    max_iter = params.get("max_iter", 1000)
+    random_state = params.get("random_state")
+    selection = params.get("selection", "cyclic")
+    if selection not in ("cyclic", "random"):
+        raise ValueError("selection should be either random or cyclic.")
+    alphas = _resolve_alphas(alphas, n_alphas)
+
+    if check_input:
+        X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32],
+                        order="F", copy=False)
+        y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+        if Xy is not None:
+            Xy = check_array(Xy, dtype=X.dtype.type, ensure_2d=False, copy=False)
+        penalty_factor = _validate_penalty_factor(penalty_factor, X.shape[1], X.dtype)
+    if y.ndim != 1:
+        if y.shape[1] != 1:
+            raise ValueError(
+                "enet_path/lasso_path support a 1-D y only; for several targets "
+                "fit each column (ElasticNet/Lasso do so) or use scikit-learn's "
+                "MultiTaskElasticNet."
+            )
+        y = y[:, 0]
+    n_samples, n_features = X.shape
+    dtype = X.dtype
+
+    gram = None
+    if isinstance(precompute, str):
+        precompute = n_samples > n_features
+    if isinstance(precompute, (bool, np.bool_)):
+        if precompute:
+            gram = _centred_gram(X, X_mean, sample_weight)
+            Xy = None
+    else:
+        gram = np.asarray(precompute, dtype=dtype)
+        if gram.shape != (n_features, n_features):
+            raise ValueError(
+                f"precompute should be a Gram matrix of shape ({n_features}, "
+                f"{n_features}), got {gram.shape}."
+            )
+    if gram is not None and Xy is None:
+        Xy = _centred_xy(X, y, X_mean, sample_weight)
+    if isinstance(alphas, Integral):
+        Xy_grid = Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
+        alphas = _alpha_grid(Xy_grid, n_samples if sample_weight is None
+                             else float(np.sum(sample_weight)), l1_ratio, eps,
+                             alphas, penalty_factor, positive)
+    else:
+        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    n_alphas = len(alphas)
+
+    coefs = np.empty((n_features, n_alphas), dtype=dtype)
+    dual_gaps = np.empty(n_alphas)
+    n_iters = []
+    w = np.zeros(n_features, dtype=dtype) if coef_init is None else np.array(
+        coef_init, dtype=dtype).ravel()
+    y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
+    for i, alpha in enumerate(alphas):
+        # the kernels work on n_samples times scikit-learn's objective
+        l1_reg = alpha * l1_ratio * n_samples
+        l2_reg = alpha * (1.0 - l1_ratio) * n_samples
+        common = dict(w_init=w, penalty_factor=penalty_factor, max_iter=max_iter,
+                      tol=tol, positive=positive, selection=selection,
+                      random_state=random_state)
+        if gram is not None:
+            w, gap, _, n_iter = solve_enet_gram(gram, Xy, y_norm2, l1_reg, l2_reg,
+                                                **common)
+        else:
+            w, gap, _, n_iter = solve_enet(X, y, l1_reg, l2_reg, X_mean=X_mean,
+                                           sample_weight=sample_weight, **common)
+        coefs[:, i] = w
+        dual_gaps[i] = gap / n_samples
+        n_iters.append(n_iter)
+        if verbose:
+            print(f"Path: {i + 1}/{n_alphas}, alpha={alpha:.4g}, gap={gap:.3e}, "
+                  f"epochs={n_iter}")
+    if return_n_iter:
+        return alphas, coefs, dual_gaps, n_iters
+    return alphas, coefs, dual_gaps
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
+               precompute="auto", Xy=None, copy_X=True, coef_init=None,
+               verbose=False, return_n_iter=False, positive=False,
+               penalty_factor=None, **params):
+    """Compute the Lasso path with coordinate descent.
+
+    The objective is ``1 / (2 n) ||y - X w||^2 + alpha * sum_j pf_j |w_j|``;
+    this is :func:`enet_path` with ``l1_ratio=1`` (see it for the parameters
+    and returns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import lasso_path
+    >>> X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 4.0]])
+    >>> y = np.array([1.0, 2.0, 3.0])
+    >>> alphas, coefs, _ = lasso_path(X, y, alphas=[5.0, 1.0, 0.1])
+    >>> coefs.shape
+    (2, 3)
+    """
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                     precompute=precompute, Xy=Xy, copy_X=copy_X,
+                     coef_init=coef_init, verbose=verbose,
+                     return_n_iter=return_n_iter, positive=positive,
+                     penalty_factor=penalty_factor, **params)

@@ -1,0 +1,314 @@
+"""Lasso / ElasticNet against scikit-learn, the KKT conditions and each other."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn import linear_model as sk
+from sklearn.exceptions import ConvergenceWarning
+
+from skreg import ElasticNet, Lasso, enet_path, lasso_path
+from skreg._objectives import alpha_max, enet_duality_gap, enet_kkt_violation
+
+LAYOUTS = {
+    "dense": lambda X: X,
+    "csc": sp.csc_matrix,
+    "csr": sp.csr_matrix,
+}
+TIGHT = dict(tol=1e-10, max_iter=100_000)
+
+
+def _pair(model, **params):
+    cls_sk = getattr(sk, model)
+    cls_us = {"Lasso": Lasso, "ElasticNet": ElasticNet}[model]
+    return cls_sk(**params), cls_us(**params)
+
+
+def _assert_same_fit(ours, ref, rtol=1e-6, atol=1e-8):
+    scale = max(np.abs(ref.coef_).max(), 1.0)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=atol * scale)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=rtol,
+                               atol=atol * scale)
+
+
+@pytest.mark.parametrize("model", ["Lasso", "ElasticNet"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("shape", [(80, 20), (30, 90)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_enet_matches_sklearn(regression_data, model, layout, shape, fit_intercept):
+    """Check that coefficients and intercept equal scikit-learn's at tol=1e-10."""
+    # without an intercept an offset design is ill-conditioned for both solvers
+    X, y = regression_data(*shape, shift=2.0 if fit_intercept else 0.0)
+    a_max = alpha_max(X, y, fit_intercept=fit_intercept)
+    extra = {"l1_ratio": 0.4} if model == "ElasticNet" else {}
+    for alpha in (a_max / 5, a_max / 50):
+        ref, ours = _pair(model, alpha=alpha, fit_intercept=fit_intercept, **TIGHT,
+                          **extra)
+        ref.fit(LAYOUTS[layout](X), y)
+        ours.fit(LAYOUTS[layout](X), y)
+        _assert_same_fit(ours, ref)
+
+
+@pytest.mark.parametrize("model", ["Lasso", "ElasticNet"])
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_enet_sample_weight_and_positive_match_sklearn(regression_data, model, layout):
+    """Check sample_weight and positive=True against scikit-learn."""
+    X, y = regression_data(70, 25)
+    sw = np.random.RandomState(1).uniform(0.1, 3.0, size=X.shape[0])
+    for positive in (False, True):
+        ref, ours = _pair(model, alpha=0.05, positive=positive, **TIGHT)
+        ref.fit(LAYOUTS[layout](X), y, sample_weight=sw)
+        ours.fit(LAYOUTS[layout](X), y, sample_weight=sw)
+        _assert_same_fit(ours, ref)
+        if positive:
+            assert np.all(ours.coef_ >= 0)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_enet_float32_stays_float32(regression_data, layout):
+    """Check that float32 input gives float32 coefficients close to float64's."""
+    X, y = regression_data(80, 20)
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    ours32 = ElasticNet(alpha=0.1, tol=1e-8, max_iter=10_000).fit(
+        LAYOUTS[layout](X32), y32)
+    ours64 = ElasticNet(alpha=0.1, **TIGHT).fit(LAYOUTS[layout](X), y)
+    assert ours32.coef_.dtype == np.float32
+    assert ours32.predict(X32).dtype == np.float32
+    np.testing.assert_allclose(ours32.coef_, ours64.coef_, rtol=1e-3,
+                               atol=1e-4 * np.abs(ours64.coef_).max())
+
+
+def test_enet_2d_y_fits_each_target(regression_data):
+    """Check that a 2-D y gives one independent fit per column, as scikit-learn."""
+    X, Y = regression_data(60, 15, n_targets=3)
+    ref = sk.ElasticNet(alpha=0.2, **TIGHT).fit(X, Y)
+    ours = ElasticNet(alpha=0.2, **TIGHT).fit(X, Y)
+    assert ours.coef_.shape == (3, 15)
+    assert ours.intercept_.shape == (3,)
+    assert len(ours.n_iter_) == 3 and ours.dual_gap_.shape == (3,)
+    _assert_same_fit(ours, ref)
+    single = ElasticNet(alpha=0.2, **TIGHT).fit(X, Y[:, 1])
+    np.testing.assert_allclose(ours.coef_[1], single.coef_, rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("positive", [False, True])
+def test_enet_kkt_conditions_hold(regression_data, layout, positive):
+    """Check the optimality conditions and the gap from the math module."""
+    X, y = regression_data(50, 120)
+    sw = np.random.RandomState(3).uniform(0.5, 2.0, size=X.shape[0])
+    alpha, l1_ratio = 0.02, 0.8
+    ours = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, positive=positive, **TIGHT)
+    ours.fit(LAYOUTS[layout](X), y, sample_weight=sw)
+    kkt = enet_kkt_violation(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio,
+                             sample_weight=sw, positive=positive)
+    assert kkt < 1e-6 * max(1.0, alpha)
+    gap = enet_duality_gap(X, y, ours.coef_, ours.intercept_, alpha, l1_ratio,
+                           sample_weight=sw, positive=positive)
+    assert gap < 1e-8
+
+
+def test_enet_dense_equals_sparse(regression_data):
+    """Check that dense, CSC and CSR inputs give the same model."""
+    X, y = regression_data(40, 60)
+    fits = [Lasso(alpha=0.05, **TIGHT).fit(LAYOUTS[k](X), y) for k in LAYOUTS]
+    for f in fits[1:]:
+        np.testing.assert_allclose(f.coef_, fits[0].coef_, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_enet_integer_weights_equal_repeated_rows(regression_data, layout):
+    """Check that integer sample weights equal repeating rows."""
+    X, y = regression_data(30, 10)
+    sw = np.random.RandomState(0).randint(0, 4, size=X.shape[0])
+    Xr, yr = np.repeat(X, sw, axis=0), np.repeat(y, sw)
+    # the weights are rescaled to sum to n, so alpha scales with n / sum(sw)
+    a = ElasticNet(alpha=0.1, **TIGHT).fit(LAYOUTS[layout](X), y, sample_weight=sw)
+    b = ElasticNet(alpha=0.1, **TIGHT).fit(LAYOUTS[layout](Xr), yr)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-6, atol=1e-9)
+
+
+def test_enet_zero_weight_equals_dropped_row(regression_data):
+    """Check that a zero weight is the same as removing the row."""
+    X, y = regression_data(30, 10)
+    sw = np.ones(X.shape[0])
+    sw[:5] = 0
+    a = Lasso(alpha=0.1, **TIGHT).fit(X, y, sample_weight=sw)
+    b = Lasso(alpha=0.1, **TIGHT).fit(X[5:], y[5:])
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_penalty_factor_zero_leaves_feature_unpenalized(regression_data, layout):
+    """Check pf=0 against a brute-force oracle: profile the free feature out.
+
+    With feature 0 unpenalised, its optimal coefficient for any other w is a
+    least-squares fit; projecting it out of X and y gives a plain Lasso whose
+    penalty is alpha * p / (p - 1) (glmnet rescales pf to sum to p).
+    """
+    X, y = regression_data(60, 12)
+    p = X.shape[1]
+    pf = np.ones(p)
+    pf[0] = 0.0
+    alpha = 5.0  # large: the free feature must still enter
+    ours = Lasso(alpha=alpha, penalty_factor=pf, **TIGHT).fit(LAYOUTS[layout](X), y)
+    assert ours.coef_[0] != 0.0
+    Xc, yc = X - X.mean(0), y - y.mean()
+    x0 = Xc[:, 0]
+    proj = lambda v: v - np.outer(x0, x0 @ v) / (x0 @ x0) if v.ndim == 2 else \
+        v - x0 * (x0 @ v) / (x0 @ x0)
+    rest = sk.Lasso(alpha=alpha * p / (p - 1), fit_intercept=False, **TIGHT).fit(
+        proj(Xc[:, 1:]), proj(yc))
+    np.testing.assert_allclose(ours.coef_[1:], rest.coef_, rtol=1e-6, atol=1e-8)
+    w0 = x0 @ (yc - Xc[:, 1:] @ rest.coef_) / (x0 @ x0)
+    np.testing.assert_allclose(ours.coef_[0], w0, rtol=1e-6)
+
+
+def test_penalty_factor_scales_penalty_and_alpha_max(regression_data):
+    """Check pf semantics: uniform pf is a no-op, inf excludes, alpha_max respects pf."""
+    X, y = regression_data(40, 8)
+    base = Lasso(alpha=0.3, **TIGHT).fit(X, y)
+    uniform = Lasso(alpha=0.3, penalty_factor=np.full(8, 7.0), **TIGHT).fit(X, y)
+    np.testing.assert_allclose(uniform.coef_, base.coef_, rtol=1e-8, atol=1e-12)
+    pf = np.ones(8)
+    pf[2] = np.inf
+    excl = Lasso(alpha=0.01, penalty_factor=pf, **TIGHT).fit(X, y)
+    assert excl.coef_[2] == 0.0
+    pf = np.linspace(0.5, 2.0, 8)
+    _, coefs, _ = lasso_path(X - X.mean(0), y - y.mean(), alphas=5, penalty_factor=pf)
+    assert np.all(coefs[:, 0] == 0)  # the grid starts at the pf-aware alpha_max
+    pf_r = pf * 8 / pf.sum()
+    amax = alpha_max(X, y, penalty_factor=pf_r)
+    near = dict(penalty_factor=pf, **TIGHT)
+    assert np.any(Lasso(alpha=amax * 0.99, **near).fit(X, y).coef_ != 0)
+    assert np.all(Lasso(alpha=amax * 1.01, **near).fit(X, y).coef_ == 0)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (np.ones(3), "shape"), (-np.ones(8), "non-negative"), (np.zeros(8), "positive"),
+])
+def test_penalty_factor_rejects_bad_input(regression_data, bad, match):
+    """Check that a wrong penalty_factor raises a clear ValueError."""
+    X, y = regression_data(20, 8)
+    with pytest.raises(ValueError, match=match):
+        Lasso(penalty_factor=bad).fit(X, y)
+
+
+@pytest.mark.parametrize("precompute", [True, "auto", "array"])
+def test_enet_precompute_matches(regression_data, precompute):
+    """Check that Gram-based fits equal the plain ones."""
+    X, y = regression_data(100, 15)
+    plain = ElasticNet(alpha=0.05, **TIGHT).fit(X, y)
+    if precompute == "array":
+        with pytest.warns(UserWarning, match="recompute Gram"):
+            gram = ElasticNet(alpha=0.05, precompute=X.T @ X, **TIGHT).fit(X, y)
+        Xc = X - X.mean(0)
+        nofi = ElasticNet(alpha=0.05, fit_intercept=False, precompute=Xc.T @ Xc,
+                          **TIGHT).fit(Xc, y - y.mean())
+        np.testing.assert_allclose(nofi.coef_, plain.coef_, rtol=1e-6, atol=1e-9)
+    else:
+        gram = ElasticNet(alpha=0.05, precompute=precompute, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(gram.coef_, plain.coef_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(gram.intercept_, plain.intercept_, rtol=1e-6)
+
+
+def test_enet_random_selection_converges_and_is_reproducible(regression_data):
+    """Check selection='random': same optimum, same result for the same seed."""
+    X, y = regression_data(50, 40)
+    cyc = Lasso(alpha=0.05, **TIGHT).fit(X, y)
+    r1 = Lasso(alpha=0.05, selection="random", random_state=0, **TIGHT).fit(X, y)
+    r2 = Lasso(alpha=0.05, selection="random", random_state=0, **TIGHT).fit(X, y)
+    np.testing.assert_array_equal(r1.coef_, r2.coef_)
+    np.testing.assert_allclose(r1.coef_, cyc.coef_, rtol=1e-6, atol=1e-9)
+
+
+def test_enet_warm_start_continues(regression_data):
+    """Check that warm_start reuses coef_ and reaches the same optimum quicker."""
+    X, y = regression_data(50, 40)
+    cold = Lasso(alpha=0.05, **TIGHT).fit(X, y)
+    warm = Lasso(alpha=0.05, warm_start=True, **TIGHT).fit(X, y)
+    first = warm.n_iter_
+    warm.fit(X, y)
+    np.testing.assert_allclose(warm.coef_, cold.coef_, rtol=1e-8, atol=1e-12)
+    assert warm.n_iter_ <= first
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_enet_inputs_not_modified(regression_data, layout):
+    """Check that X, y and sample_weight are left untouched."""
+    X, y = regression_data(40, 10)
+    X = LAYOUTS[layout](np.asfortranarray(X))
+    sw = np.linspace(0.5, 2, 40)
+    copies = [X.copy(), y.copy(), sw.copy()]
+    ElasticNet(alpha=0.1, copy_X=False).fit(X, y, sample_weight=sw)
+    for before, after in zip(copies, [X, y, sw]):
+        if sp.issparse(after):
+            assert (before != after).nnz == 0
+        else:
+            np.testing.assert_array_equal(before, after)
+
+
+def test_enet_convergence_warning_reports_gap(regression_data):
+    """Check that hitting max_iter warns with the gap and the tolerance."""
+    X, y = regression_data(40, 100)
+    with pytest.warns(ConvergenceWarning, match=r"Duality gap: .*tolerance"):
+        Lasso(alpha=1e-4, max_iter=2, tol=1e-12).fit(X, y)
+
+
+def test_enet_alpha_zero_warns(regression_data):
+    """Check scikit-learn's warning for alpha=0."""
+    X, y = regression_data(40, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(UserWarning, match="LinearRegression"):
+            Lasso(alpha=0).fit(X, y)
+
+
+def test_enet_sparse_coef_and_pickle(regression_data):
+    """Check sparse_coef_ and that a pickled model predicts identically."""
+    X, y = regression_data(40, 30)
+    est = Lasso(alpha=0.5).fit(X, y)
+    assert sp.issparse(est.sparse_coef_)
+    np.testing.assert_array_equal(est.sparse_coef_.toarray().ravel(), est.coef_)
+    clone = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(clone.predict(X), est.predict(X))
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_enet_path_matches_sklearn(regression_data, layout, l1_ratio):
+    """Check paths (grid, coefficients, gaps) against scikit-learn's."""
+    X, y = regression_data(40, 60)
+    X = X - X.mean(0)
+    y = y - y.mean()
+    kw = dict(l1_ratio=l1_ratio, alphas=20, tol=1e-10, max_iter=100_000)
+    a_ref, c_ref, _ = sk.enet_path(LAYOUTS[layout](X), y, **kw)
+    a_us, c_us, gaps = enet_path(LAYOUTS[layout](X), y, **kw)
+    np.testing.assert_allclose(a_us, a_ref, rtol=1e-12)
+    np.testing.assert_allclose(c_us, c_ref, rtol=1e-6, atol=1e-8 * np.abs(c_ref).max())
+    # the gap is reported on the objective's scale, the stopping rule's tol * ||y||^2/n
+    assert gaps.shape == (20,) and np.all(gaps <= 1e-10 * (y @ y) / len(y))
+
+
+def test_lasso_path_returns_n_iter_and_respects_given_alphas(regression_data):
+    """Check lasso_path's returns and that given alphas are sorted decreasing."""
+    X, y = regression_data(30, 10, shift=0.0)
+    alphas, coefs, gaps, n_iters = lasso_path(X, y, alphas=[0.01, 1.0, 0.1],
+                                              return_n_iter=True)
+    np.testing.assert_array_equal(alphas, [1.0, 0.1, 0.01])
+    assert coefs.shape == (10, 3) and len(n_iters) == 3
+    ref = sk.Lasso(alpha=0.1, fit_intercept=False, tol=1e-4).fit(X, y)
+    np.testing.assert_allclose(coefs[:, 1], ref.coef_, rtol=1e-3, atol=1e-3)
+
+
+def test_alpha_max_gives_zero_solution(regression_data):
+    """Check that alpha >= alpha_max gives w = 0 at once and just below does not."""
+    X, y = regression_data(50, 20)
+    amax = alpha_max(X, y)
+    est = Lasso(alpha=amax).fit(X, y)
+    assert np.all(est.coef_ == 0) and est.n_iter_ <= 1
+    np.testing.assert_allclose(est.intercept_, y.mean())
+    assert np.any(Lasso(alpha=amax * 0.99, **TIGHT).fit(X, y).coef_ != 0)
