@@ -13,10 +13,14 @@ weighted ridge problem with an unpenalized intercept
 becomes the plain problem ``min_w ||yc - Xc w||^2 + alpha ||w||^2`` and
 ``b = y_mean - m . w``.
 
-A dense ``X`` is centred and rescaled into one working copy (or in place when
-the caller allows it with ``copy_X=False``).  A sparse ``X`` is never
-densified: :class:`CenteredDesign` keeps the (row-rescaled) sparse matrix and
-applies the centring implicitly in every product.
+A weighted dense ``X`` is centred and rescaled into one working copy (in
+place when the caller allows it with ``copy_X=False``).  An unweighted
+float64 ``X`` headed for a Gram-based solver (Cholesky, leave-one-out) is not
+copied at all: its Gram matrix is corrected by a rank-one term, unless the
+column means are so large against the spread that the cancellation would
+cost digits, in which case the explicit copy is made after all.  A sparse
+``X`` is never densified: :class:`CenteredDesign` keeps the (row-rescaled)
+sparse matrix and applies the centring implicitly in every product.
 """
 
 import numpy as np
