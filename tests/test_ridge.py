@@ -271,3 +271,23 @@ def test_ridge_in_grid_search_and_pipeline():
     theirs.fit(X, y)
     assert ours.best_params_ == theirs.best_params_
     assert_allclose(ours.best_score_, theirs.best_score_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(40, 8), (8, 40)])
+@pytest.mark.parametrize("offset", [0.0, 5.0, 1e6])
+def test_ridge_implicit_centring_large_offsets(shape, offset):
+    """Check Cholesky and LOO stay exact when column means dwarf the spread."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(*shape) + offset
+    y = rng.randn(shape[0]) + offset
+    est = Ridge(alpha=0.7).fit(X, y)
+    ref = SkRidge(alpha=0.7, solver="svd").fit(X, y)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-7, atol=1e-10)
+    assert_allclose(est.predict(X), ref.predict(X), rtol=1e-9)
+    from sklearn.linear_model import RidgeCV as SkRidgeCV
+
+    cv = RidgeCV(alphas=[0.1, 1.0, 10.0], store_cv_results=True).fit(X, y)
+    cv_ref = SkRidgeCV(alphas=[0.1, 1.0, 10.0], gcv_mode="svd",
+                       store_cv_results=True).fit(X - offset, y)
+    assert_allclose(cv.cv_results_, cv_ref.cv_results_, rtol=1e-6)
+    assert X.mean() == pytest.approx(offset, abs=1)  # input untouched
