@@ -12,6 +12,8 @@ from skreg.linear_model import (
     ElasticNetCV,
     Lasso,
     LassoCV,
+    Ridge,
+    RidgeCV,
     enet_path,
     lasso_path,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "LassoCV",
     "MLPClassifier",
     "MLPRegressor",
+    "Ridge",
+    "RidgeCV",
     "__version__",
     "enet_path",
     "lasso_path",

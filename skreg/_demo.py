@@ -20,7 +20,9 @@ from typing import Callable
 
 import numpy as np
 from sklearn import linear_model as sk
+from sklearn import neural_network as sk_nn
 from sklearn.datasets import load_diabetes, load_digits
+from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_limits
 
 import skreg
@@ -55,6 +57,14 @@ def _pairs():
         Pair("ElasticNet(alpha=0.01, l1_ratio=0.5)",
              lambda: skreg.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-8),
              lambda: sk.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-8)),
+        Pair("MLPClassifier((64,), 40 epochs)",
+             lambda: skreg.MLPClassifier((64,), max_iter=40, random_state=0),
+             lambda: sk_nn.MLPClassifier((64,), max_iter=40, random_state=0),
+             data="digits"),
+        Pair("MLPClassifier(... dropout_rate=0.2)",
+             lambda: skreg.MLPClassifier((64,), max_iter=40, random_state=0,
+                                         dropout_rate=0.2),
+             data="digits"),
     ]
 
 
@@ -68,6 +78,14 @@ def _cv_pairs():
                lambda: skreg.ElasticNetCV(l1_ratio=l1, cv=5),
                lambda: sk.ElasticNetCV(l1_ratio=l1, cv=5),
                chosen=lambda est: f"{est.alpha_:.4g} @ l1={est.l1_ratio_:g}"),
+        CVPair("GridSearchCV(MLP, dropout_rate x mode)",
+               lambda: GridSearchCV(
+                   skreg.MLPClassifier((64,), max_iter=30, random_state=0),
+                   {"dropout_rate": [0.0, 0.2, 0.5],
+                    "dropout_mode": ["inverted", "standard"]}, cv=3),
+               data="digits",
+               chosen=lambda est: "rate={dropout_rate:g} {dropout_mode}".format(
+                   **est.best_params_)),
     ]
 
 
@@ -254,9 +272,12 @@ def run(repeats=5, out_dir="skreg-demo", out=print, progress=True):
     out(f"skreg {skreg.__version__} vs scikit-learn (median of {repeats} fits; "
         "diabetes 442x10, digits 1797x64, bundled with scikit-learn)")
     out("")
-    fits = _fit_table(repeats, out, progress)
-    out("")
-    cv, fitted = _cv_table(max(1, repeats // 2), out, progress)
+    # one BLAS thread for both libraries: steadier timings on a small shared
+    # machine, where OpenBLAS threads on small matrices mostly wait
+    with threadpool_limits(limits=1, user_api="blas"):
+        fits = _fit_table(repeats, out, progress)
+        out("")
+        cv, fitted = _cv_table(max(1, repeats // 2), out, progress)
     out("")
     plots = _plots(fitted, out_dir, out)
     out(f"done in {time.perf_counter() - t0:.1f} s")

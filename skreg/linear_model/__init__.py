@@ -1,7 +1,18 @@
-"""Linear models: Lasso, ElasticNet and their paths."""
+"""Linear models: Lasso, ElasticNet and their paths; Ridge by closed forms."""
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV
 from skreg.linear_model._paths import enet_path, lasso_path
+from skreg.linear_model._ridge import Ridge
+from skreg.linear_model._ridge_cv import RidgeCV
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "enet_path", "lasso_path"]
+__all__ = [
+    "ElasticNet",
+    "ElasticNetCV",
+    "Lasso",
+    "LassoCV",
+    "Ridge",
+    "RidgeCV",
+    "enet_path",
+    "lasso_path",
+]

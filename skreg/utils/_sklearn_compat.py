@@ -15,6 +15,17 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+
+def scorer_accepts_sample_weight(scorer):
+    """Whether ``scorer`` takes ``sample_weight``, decided as scikit-learn's
+    search estimators decide it without metadata routing (1.9)."""
+    from inspect import signature
+
+    if hasattr(scorer, "_accept_sample_weight"):
+        return bool(scorer._accept_sample_weight())
+    return "sample_weight" in signature(scorer).parameters
+
+
 __all__ = [
     "Hidden",
     "Interval",
@@ -22,6 +33,7 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "scorer_accepts_sample_weight",
     "validate_data",
     "validate_params",
 ]
