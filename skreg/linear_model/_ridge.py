@@ -16,6 +16,7 @@ from skreg.utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
+from skreg.utils._validation import check_numeric_target
 
 _SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd", "sag", "saga", "lbfgs"}
 # Dense Gram of at most this side is formed for sparse X under solver='auto'.
@@ -273,7 +274,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         defer = (not sp.issparse(X) and not self.positive
                  and self.solver in ("auto", "cholesky", "sag", "saga"))
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc", "coo"],
+            self, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
             ensure_all_finite=not defer,
         )

@@ -21,6 +21,7 @@ from skreg.utils._sklearn_compat import (
     scorer_accepts_sample_weight,
     validate_data,
 )
+from skreg.utils._validation import check_numeric_target
 
 # Largest number of entries of one chunk of LOO errors (n x alphas x targets).
 _CHUNK_ENTRIES = 2**24
@@ -181,7 +182,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         # scan, the Gram matrix's diagonal reveals any
         defer = self.cv is None and self.gcv_mode != "svd" and not sp.issparse(X)
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc", "coo"],
+            self, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
             dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
             ensure_all_finite=not defer,
         )
