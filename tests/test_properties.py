@@ -431,3 +431,79 @@ def test_enet_threads_equal_sequential(probs, frac, selection):
         np.testing.assert_array_equal(seq[1], con[1])
         assert seq[2] == con[2]
         np.testing.assert_array_equal(seq[3], con[3])
+
+
+# --- Ridge ---------------------------------------------------------------------------
+
+RIDGE_SOLVERS = ["auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd"]
+
+
+def _ridge_oracle(prob, alpha, sample_weight=None):
+    """Closed form on the float64 data: (X~^T S X~ + alpha I) w = X~^T S y~."""
+    s = np.ones(prob.n) if sample_weight is None else np.asarray(sample_weight, float)
+    X, y = prob.X64, prob.y64
+    if prob.fit_intercept:
+        X = X - np.average(X, axis=0, weights=s)
+        y = y - np.average(y, weights=s)
+    A = X.T @ (s[:, None] * X) + alpha * np.eye(X.shape[1])
+    return np.linalg.solve(A, X.T @ (s * y))
+
+
+def _ridge_tol(prob, alpha):
+    """How far a solver may land from the closed form: the condition of the system."""
+    s = prob.weights() if prob.sw is not None else np.ones(prob.n)
+    X = prob.X64 - (np.average(prob.X64, axis=0, weights=s) if prob.fit_intercept else 0)
+    ev = np.linalg.eigvalsh(X.T @ (s[:, None] * X))
+    return (ev.max() + alpha) / alpha
+
+
+@given(prob=problems(), log_alpha=st.floats(-2, 2), solver=st.sampled_from(RIDGE_SOLVERS))
+def test_ridge_solvers_match_closed_form(prob, log_alpha, solver):
+    """Check every Ridge solver, layout and dtype against the closed form."""
+    Ridge = pytest.importorskip("skreg").__dict__.get("Ridge")
+    if Ridge is None:
+        pytest.skip("skreg.Ridge is not available yet")
+    assume(not (solver == "svd" and prob.layout != "dense"))  # a TypeError, as sklearn
+    alpha = 10.0**log_alpha * (np.abs(prob.X64).max() ** 2 + 1e-12)
+    est = Ridge(alpha=alpha, solver=solver, fit_intercept=prob.fit_intercept,
+                tol=1e-12 if prob.dtype == np.float64 else 1e-6, max_iter=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(prob.X(), prob.y(), sample_weight=prob.sw)
+    # Ridge does not rescale its weights (as scikit-learn's Ridge)
+    w = _ridge_oracle(prob, alpha, prob.sw)
+    assert est.coef_.dtype == prob.dtype
+    cond = _ridge_tol(prob, alpha)
+    rtol = (1e3 if prob.dtype == np.float32 else 1e6) * EPS[prob.dtype] * cond
+    scale = np.abs(w).max() + 1e-12 * (np.abs(prob.y64).max() + 1)
+    atol = rtol * scale + 1e-10 * scale
+    if solver in ("cd", "lsqr", "sparse_cg"):
+        # iterative: the objective is 2 alpha-strongly convex, so a gap of
+        # tol * ||y||^2 leaves ||w - w*|| <= sqrt(tol ||y||^2 / alpha)
+        atol += 10 * np.sqrt(est.tol * (prob.y64 @ prob.y64) / alpha)
+    np.testing.assert_allclose(est.coef_, w, rtol=0, atol=atol)
+
+
+@given(prob=problems(dtypes=(np.float64,), weights=False), log_alpha=st.floats(-2, 2),
+       data=st.data())
+def test_ridge_duplicated_row_equals_weight_two(prob, log_alpha, data):
+    """Check Ridge: repeating a row equals weight 2 (no rescaling of the weights)."""
+    Ridge = pytest.importorskip("skreg").__dict__.get("Ridge")
+    if Ridge is None:
+        pytest.skip("skreg.Ridge is not available yet")
+    i = data.draw(st.integers(0, prob.n - 1))
+    alpha = 10.0**log_alpha * (np.abs(prob.X64).max() ** 2 + 1e-12)
+    sw = np.ones(prob.n)
+    sw[i] = 2.0
+    a = Ridge(alpha=alpha, fit_intercept=prob.fit_intercept).fit(prob.X(), prob.y(),
+                                                                 sample_weight=sw)
+    X2 = LAYOUTS[prob.layout](np.vstack([prob.X64, prob.X64[i:i + 1]]))
+    b = Ridge(alpha=alpha, fit_intercept=prob.fit_intercept).fit(
+        X2, np.append(prob.y64, prob.y64[i]))
+    cond = _ridge_tol(prob, alpha)
+    scale = np.abs(a.coef_).max() + 1e-12
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=0,
+                               atol=1e4 * EPS[np.float64] * cond * scale)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=0,
+                               atol=1e4 * EPS[np.float64] * cond * (
+                                   scale * np.abs(prob.X64).max() + np.abs(prob.y64).max()))
