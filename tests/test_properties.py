@@ -507,3 +507,29 @@ def test_ridge_duplicated_row_equals_weight_two(prob, log_alpha, data):
     np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=0,
                                atol=1e4 * EPS[np.float64] * cond * (
                                    scale * np.abs(prob.X64).max() + np.abs(prob.y64).max()))
+
+
+# --- CV estimators ----------------------------------------------------------------
+
+
+@given(prob=problems(dtypes=(np.float64,), min_samples=6), l1_ratio=strict_l1_ratios)
+def test_enet_cv_refit_is_enet_at_alpha(prob, l1_ratio):
+    """Check ElasticNetCV: alpha_ minimises the mean CV error and the refit is ElasticNet(alpha_)."""
+    import skreg
+
+    ElasticNetCV = getattr(skreg, "ElasticNetCV", None)
+    if ElasticNetCV is None:
+        pytest.skip("skreg.ElasticNetCV is not available yet")
+    params = dict(l1_ratio=l1_ratio, fit_intercept=prob.fit_intercept, tol=1e-8,
+                  max_iter=50_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        cv = ElasticNetCV(alphas=6, cv=3, **params).fit(prob.X(), prob.y(),
+                                                        sample_weight=prob.sw)
+        ref = ElasticNet(alpha=cv.alpha_, **params).fit(prob.X(), prob.y(),
+                                                        sample_weight=prob.sw)
+    assert np.all(np.isfinite(cv.mse_path_))
+    assert cv.alpha_ == cv.alphas_[np.argmin(cv.mse_path_.mean(axis=-1))]
+    bound = _strong_convexity_bound(prob, [cv.dual_gap_, ref.dual_gap_], cv.alpha_,
+                                    l1_ratio)
+    assert np.linalg.norm(cv.coef_ - ref.coef_) <= bound
