@@ -514,7 +514,7 @@ def test_ridge_duplicated_row_equals_weight_two(prob, log_alpha, data):
 
 @given(prob=problems(dtypes=(np.float64,), min_samples=6), l1_ratio=strict_l1_ratios)
 def test_enet_cv_refit_is_enet_at_alpha(prob, l1_ratio):
-    """Check ElasticNetCV: alpha_ minimises the mean CV error and the refit is ElasticNet(alpha_)."""
+    """Check that ElasticNetCV's alpha_ minimises the CV error and refits ElasticNet(alpha_)."""
     import skreg
 
     ElasticNetCV = getattr(skreg, "ElasticNetCV", None)
