@@ -186,11 +186,23 @@ def solve_lsqr(design, Y, alpha, *, max_iter=None, tol=1e-4):
     p = design.shape[1]
     coef = np.empty((p, Y.shape[1]), dtype=design.dtype)
     n_iter = np.empty(Y.shape[1], dtype=np.int32)
+    # LSQR's test ||A^T r|| / (||A|| ||r|| + eps) has an absolute eps: with a
+    # tiny X or y (1e-20 and below) it stopped after one iteration with a wrong
+    # answer.  Solve the equivalent problem with ||A|| ~ ||b|| ~ 1 instead:
+    # A' = A / s, b' = b / beta, damp' = damp / s, then x = x' * beta / s.
+    op = spla.aslinearoperator(A)
+    v = np.where(np.arange(p) % 2, -1.0, 1.0).astype(design.dtype)
+    s = float(np.linalg.norm(op.matvec(v))) / np.sqrt(p)
+    s = s if np.isfinite(s) and s > 0 else 1.0
+    op = op * (1.0 / s)
     for k in range(Y.shape[1]):
+        beta = float(np.linalg.norm(Y[:, k]))
+        beta = beta if np.isfinite(beta) and beta > 0 else 1.0
         res = spla.lsqr(
-            A, Y[:, k], damp=np.sqrt(alpha[k]), atol=tol, btol=tol, iter_lim=max_iter
+            op, Y[:, k] / beta, damp=np.sqrt(alpha[k]) / s, atol=tol, btol=tol,
+            iter_lim=max_iter,
         )
-        coef[:, k] = res[0]
+        coef[:, k] = res[0] * (beta / s)
         n_iter[k] = res[2]
     return coef, n_iter
 
