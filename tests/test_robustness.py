@@ -759,3 +759,32 @@ def test_cv_constant_target(name):
     assert np.all(est.coef_ == 0)
     np.testing.assert_allclose(est.intercept_, 0.1)
     np.testing.assert_allclose(est.predict(X), 0.1)
+
+
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd"])
+@pytest.mark.parametrize("what, c", [("y", 1e-30), ("y", 1e30), ("X", 1e-150), ("X", 1e150)])
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_ridge_solvers_scale_free(solver, what, c, layout):
+    """Check every Ridge solver on y * c or X * c (alpha * c^2) against the unscaled fit.
+
+    (scipy's LSQR stops on an absolute eps: solver='lsqr' returned a wrong fit
+    for y * 1e-20 or X * 1e-50 silently, in scikit-learn as well.)
+    """
+    if solver == "svd" and layout == "csr":
+        pytest.skip("svd takes dense X only (a TypeError, as scikit-learn)")
+    X, y = _data("Ridge")
+    to = sp.csr_matrix if layout == "csr" else np.asarray
+    ref = make("Ridge", solver="svd").fit(X, y)
+    params = dict(solver=solver, tol=1e-10, max_iter=10_000)
+    if what == "y":
+        est = make("Ridge", **params).fit(to(X), y * c)
+        coef, pred = est.coef_ / c, est.predict(to(X)) / c
+    else:
+        est = make("Ridge", alpha=ref.alpha * c * c, **params).fit(to(X * c), y)
+        coef, pred = est.coef_ * c, est.predict(to(X * c))
+    _finite(est)
+    same = make("Ridge", **params).fit(to(X), y)  # the iterates scale (to rounding)
+    rtol = 1e-5 if solver == "cd" else 1e-6  # cd may stop an epoch apart
+    np.testing.assert_allclose(coef, same.coef_, rtol=rtol, atol=1e-8)
+    np.testing.assert_allclose(pred, same.predict(to(X)), rtol=rtol, atol=1e-6)
+    np.testing.assert_allclose(coef, ref.coef_, rtol=1e-4, atol=1e-6)
