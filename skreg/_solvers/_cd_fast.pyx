@@ -213,7 +213,7 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     """
     cdef Py_ssize_t k, j, p = L.n_features
     cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum, unpen = 0.0
+    cdef floating primal, scale, rsum, d, unpen = 0.0
     _fold(L, sw, r, st)
     rsum = <floating> st.rsum
     R_norm2 = _resid_norm2(L, sw, r)
@@ -242,10 +242,15 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
+        # With positive, g(w) = beta/2 w^2 + indicator(w >= 0) has the conjugate
+        # max(v, 0)^2 / (2 beta); for least squares the projected gradient.
         v = 0.0
         for k in range(n_feats if feats != NULL else p):
             j = feats[k] if feats != NULL else k
-            v += (XtA[j] + beta * w[j]) ** 2
+            d = XtA[j] + beta * w[j]
+            if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
+                d = 0.0
+            v += d * d
         if beta == 0.0:
             return v
         return R_norm2 + 0.5 * beta * l2 - Ry + v / (2.0 * beta)
@@ -826,7 +831,10 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             if alpha == 0.0:
                 v = 0.0
                 for j in range(p):
-                    v += (q[j] - H[j]) ** 2
+                    d = q[j] - H[j]
+                    if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
+                        d = 0.0
+                    v += d * d
                 gap = v if beta == 0.0 else R_norm2 + 0.5 * beta * l2 - Ry + v / (2 * beta)
             else:
                 scale = alpha / dual_norm if dual_norm > alpha else 1.0
