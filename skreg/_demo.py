@@ -57,6 +57,8 @@ def _pairs():
         Pair("ElasticNet(alpha=0.01, l1_ratio=0.5)",
              lambda: skreg.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-8),
              lambda: sk.ElasticNet(alpha=0.01, l1_ratio=0.5, tol=1e-8)),
+        Pair("Ridge(alpha=1.0)", lambda: skreg.Ridge(alpha=1.0),
+             lambda: sk.Ridge(alpha=1.0)),
         Pair("MLPClassifier((64,), 40 epochs)",
              lambda: skreg.MLPClassifier((64,), max_iter=40, random_state=0),
              lambda: sk_nn.MLPClassifier((64,), max_iter=40, random_state=0),
@@ -78,6 +80,9 @@ def _cv_pairs():
                lambda: skreg.ElasticNetCV(l1_ratio=l1, cv=5),
                lambda: sk.ElasticNetCV(l1_ratio=l1, cv=5),
                chosen=lambda est: f"{est.alpha_:.4g} @ l1={est.l1_ratio_:g}"),
+        CVPair("RidgeCV(50 alphas, leave-one-out)",
+               lambda: skreg.RidgeCV(alphas=np.logspace(-4, 2, 50)),
+               lambda: sk.RidgeCV(alphas=np.logspace(-4, 2, 50))),
         CVPair("GridSearchCV(MLP, dropout_rate x mode)",
                lambda: GridSearchCV(
                    skreg.MLPClassifier((64,), max_iter=30, random_state=0),

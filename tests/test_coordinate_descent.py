@@ -312,3 +312,31 @@ def test_alpha_max_gives_zero_solution(regression_data):
     assert np.all(est.coef_ == 0) and est.n_iter_ <= 1
     np.testing.assert_allclose(est.intercept_, y.mean())
     assert np.any(Lasso(alpha=amax * 0.99, **TIGHT).fit(X, y).coef_ != 0)
+
+
+@pytest.mark.parametrize("gram", [False, True])
+@pytest.mark.parametrize("beta", [0.0, 3.0])
+def test_kernel_positive_without_l1_certifies_convergence(gram, beta):
+    """Check positive ridge / NNLS (no L1 part) against scipy's nnls and a small gap.
+
+    The constrained conjugate max(v, 0)^2 / (2 beta) must be used, else the
+    gap never falls below tol at the (correct) solution.
+    """
+    from scipy.optimize import nnls
+
+    from skreg._solvers._cd import solve_enet, solve_enet_gram
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 10)
+    y = X @ rng.randn(10) + rng.randn(50)
+    Xa = np.vstack([X, np.sqrt(beta) * np.eye(10)])
+    ref, _ = nnls(Xa, np.r_[y, np.zeros(10)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        if gram:
+            w, gap, tol_abs, _ = solve_enet_gram(X.T @ X, X.T @ y, y @ y, 0.0, beta,
+                                                 positive=True, tol=1e-12)
+        else:
+            w, gap, tol_abs, _ = solve_enet(X, y, 0.0, beta, positive=True, tol=1e-12)
+    assert gap <= tol_abs
+    np.testing.assert_allclose(w, ref, atol=1e-9)

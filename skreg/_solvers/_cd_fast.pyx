@@ -213,7 +213,7 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     """
     cdef Py_ssize_t k, j, p = L.n_features
     cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum, unpen = 0.0
+    cdef floating primal, scale, rsum, d, unpen = 0.0
     _fold(L, sw, r, st)
     rsum = <floating> st.rsum
     R_norm2 = _resid_norm2(L, sw, r)
@@ -242,15 +242,24 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
+        # With positive, g(w) = beta/2 w^2 + indicator(w >= 0) has the conjugate
+        # max(v, 0)^2 / (2 beta); for least squares the projected gradient.
         v = 0.0
         for k in range(n_feats if feats != NULL else p):
             j = feats[k] if feats != NULL else k
-            v += (XtA[j] + beta * w[j]) ** 2
+            if norm2[j] == 0.0:
+                continue
+            d = XtA[j] + beta * w[j]
+            if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
+                d = 0.0
+            v += d * d
         if beta == 0.0:
             return v
         return R_norm2 + 0.5 * beta * l2 - Ry + v / (2.0 * beta)
     for k in range(n_feats if feats != NULL else p):
         j = feats[k] if feats != NULL else k
+        if norm2[j] == 0.0:
+            continue  # a constant column: x~_j = 0, only rounding is left in XtA_j
         if pf[j] > 0.0:
             v = (XtA[j] if positive else fabs(XtA[j])) / pf[j]
             if v > dual_norm:
@@ -271,7 +280,8 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
 
 cdef floating _dual_value(const Layout* L, const floating* xv, const floating* sw,
                           const floating* xm, const floating* y, floating alpha,
-                          const floating* pf, bint positive, const floating* u,
+                          const floating* pf, const floating* norm2, bint positive,
+                          const floating* u,
                           const int32_t* feats, Py_ssize_t n_feats,
                           floating* corr, floating* scale_out) noexcept nogil:
     """Lasso dual D(theta) = theta^T S y - theta^T S theta / 2 at theta = c * u / S.
@@ -300,7 +310,7 @@ cdef floating _dual_value(const Layout* L, const floating* xv, const floating* s
                 corr[j] -= xm[j] * usum
     for k in range(n_feats if feats != NULL else p):
         j = feats[k] if feats != NULL else k
-        if pf[j] > 0.0:
+        if pf[j] > 0.0 and norm2[j] > 0.0:
             v = (corr[j] if positive else fabs(corr[j])) / pf[j]
             if v > dual_norm:
                 dual_norm = v
@@ -419,12 +429,15 @@ cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
     Dense unweighted columns use BLAS (sum x, sum x^2) and the expansion
     sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2, redone in two passes when it
     cancels badly (a large mean against a small spread).  ``ones`` holds
-    n_samples ones.
+    n_samples ones.  A centred column whose spread is at rounding level
+    (a constant column with an inexact mean) gets norm2 = 0 and is left out:
+    its implicitly centred gradient carries an error far above that spread.
     """
     cdef Py_ssize_t i, n = L.n_samples
     cdef int32_t k
     cdef floating m = xm[j] if L.centered else 0.0
-    cdef floating s, x, acc_x = 0.0, acc_sq = 0.0, acc_s = 0.0, sq
+    cdef floating s, x, acc_x = 0.0, acc_sq = 0.0, acc_s = 0.0, sq = 0.0
+    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
     cdef const floating* col
     if L.sparse:
         for k in range(L.indptr[j], L.indptr[j + 1]):
@@ -433,27 +446,29 @@ cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
             acc_x += s * x
             acc_sq += s * (x - m) * (x - m)
             acc_s += s
+            sq += s * x * x
         xs_j[0] = acc_x
         norm2_j[0] = acc_sq + (s_total - acc_s) * m * m
-        return
-    col = xv + j * n
-    if not L.weighted:
-        acc_x = _dot(<int> n, col, ones)
-        sq = _dot(<int> n, col, col)
-        xs_j[0] = acc_x
-        norm2_j[0] = sq - 2.0 * m * acc_x + n * m * m
-        if norm2_j[0] > 1e-4 * sq:
-            return
-        acc_sq = 0.0
-        for i in range(n):
-            acc_sq += (col[i] - m) * (col[i] - m)
-        norm2_j[0] = acc_sq
-        return
-    for i in range(n):
-        acc_x += sw[i] * col[i]
-        acc_sq += sw[i] * (col[i] - m) * (col[i] - m)
-    xs_j[0] = acc_x
-    norm2_j[0] = acc_sq
+    else:
+        col = xv + j * n
+        if not L.weighted:
+            acc_x = _dot(<int> n, col, ones)
+            sq = _dot(<int> n, col, col)
+            xs_j[0] = acc_x
+            norm2_j[0] = sq - 2.0 * m * acc_x + n * m * m
+            if norm2_j[0] <= 1e-4 * sq:
+                for i in range(n):
+                    acc_sq += (col[i] - m) * (col[i] - m)
+                norm2_j[0] = acc_sq
+        else:
+            for i in range(n):
+                acc_x += sw[i] * col[i]
+                acc_sq += sw[i] * (col[i] - m) * (col[i] - m)
+                sq += sw[i] * col[i] * col[i]
+            xs_j[0] = acc_x
+            norm2_j[0] = acc_sq
+    if L.centered and norm2_j[0] <= 1e2 * eps * eps * sq:
+        norm2_j[0] = 0.0
 
 # --- the solver -------------------------------------------------------------------------
 
@@ -488,7 +503,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
     cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
-    cdef floating scale_cand, gap_cand
+    cdef floating scale_cand, gap_cand, d_in_best
     cdef bint extrapolate = alpha > 0.0 and beta == 0.0
     cdef Py_ssize_t n_rhist = 0
     cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
@@ -545,7 +560,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 # and priorities use this iteration's best point and its own gap
                 d_cand = primal - gap + 0.5 * unpen
                 if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
-                    d_acc = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
+                    d_acc = _dual_value(L, xv, sw, xm, y, alpha, pf, &norm2[0], positive,
                                         &racc[0], NULL, p, &corr[0], &scale_cand)
                     if d_acc > d_cand:
                         d_cand = d_acc
@@ -613,6 +628,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             full = True
             n_sub_sweeps = 0
             next_check = GAP_EVERY
+            d_in_best = d_best
             while epoch < max_iter:
                 # glmnet's active-set cycling: after a sweep over the working set,
                 # sweep only its non-zeros until they settle, then sweep it all again
@@ -690,12 +706,16 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
                                   positive, &r[0], &st, &XtA[0], &ws[0], n_ws, &scale,
                                   &primal, &unpen)
-                    if extrapolate and _push_extrapolate(&rhist[0], &n_rhist, n, &r[0],
-                                                         &racc[0]):
-                        d_cand = _dual_value(L, xv, sw, xm, y, alpha, pf, positive,
-                                             &racc[0], &ws[0], n_ws, &corr[0],
-                                             &scale_cand)
-                        gap_in = min(gap_in, primal - d_cand + 0.5 * unpen)
+                    if extrapolate:
+                        # any dual point feasible for the whole problem is feasible
+                        # for the working set's: the best one seen (often the warm
+                        # start's) competes with the residual and its extrapolation
+                        d_in_best = max(d_in_best, primal - gap_in + 0.5 * unpen)
+                        if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
+                            d_in_best = max(d_in_best, _dual_value(
+                                L, xv, sw, xm, y, alpha, pf, &norm2[0], positive, &racc[0],
+                                &ws[0], n_ws, &corr[0], &scale_cand))
+                        gap_in = primal - d_in_best + 0.5 * unpen
                     if gap_in <= inner_tol:
                         break
 
@@ -826,7 +846,10 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             if alpha == 0.0:
                 v = 0.0
                 for j in range(p):
-                    v += (q[j] - H[j]) ** 2
+                    d = q[j] - H[j]
+                    if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
+                        d = 0.0
+                    v += d * d
                 gap = v if beta == 0.0 else R_norm2 + 0.5 * beta * l2 - Ry + v / (2 * beta)
             else:
                 scale = alpha / dual_norm if dual_norm > alpha else 1.0

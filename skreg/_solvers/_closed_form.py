@@ -359,63 +359,11 @@ def solve_cd(design, Y, alpha, *, raw=None, max_iter=None, tol=1e-4,
                           X_mean=X_mean, sample_weight=sw, **kw)
 
     for k in range(Y.shape[1]):
-        if positive and alpha[k] > 0:
-            w, it = _positive_cd(design, Y[:, k], float(alpha[k]), run, k,
-                                 max_iter, tol,
-                                 gram=(G, XtY[:, k]) if use_gram else None)
-        else:
-            w, gap, tol_abs, it = run(k, None, max_iter)  # the kernel warns
+        # the kernel's ridge gap uses the constrained conjugate when positive
+        w, gap, tol_abs, it = run(k, None, max_iter)  # the kernel warns
         coef[:, k] = w
         n_iter[k] = max(int(it), 1)
     return coef, n_iter
-
-
-# Epochs between two checks of the positive ridge gap in _positive_cd.
-_POSITIVE_CHECK_EVERY = 10
-
-
-def positive_ridge_gap(design, y, w, alpha, gram=None):
-    """Duality gap of 0.5||y - Xc w||^2 + 0.5 alpha ||w||^2 s.t. w >= 0.
-
-    Dual: D(r) = r.y - 0.5||r||^2 - ||max(Xc^T r, 0)||^2 / (2 alpha), at the
-    residual r = y - Xc w, so gap = ||r||^2 - r.y + 0.5 alpha ||w||^2
-    + ||max(Xc^T r, 0)||^2 / (2 alpha).  ``gram=(G, Xc^T y)`` computes it in
-    O(p^2) from the Gram matrix.
-    """
-    if gram is not None:
-        G, q = gram
-        Gw = G @ w
-        R2 = max(y @ y - 2 * w @ q + w @ Gw, 0.0)
-        Ry = y @ y - w @ q
-        v = q - Gw
-    else:
-        r = y - design.matmat(w)
-        R2, Ry = r @ r, r @ y
-        v = design.rmatmat(r)
-    v = np.maximum(v, 0)
-    return float(R2 - Ry + 0.5 * alpha * (w @ w) + (v @ v) / (2 * alpha))
-
-
-def _positive_cd(design, y, alpha, run, k, max_iter, tol, gram=None):
-    """Run the CD kernel in short bursts, stopping on the exact gap of the
-    positivity-constrained ridge (conjugate with max(., 0)), and warn once if
-    it is not reached within max_iter epochs."""
-    tol_abs = tol * float(y @ y)
-    w, done, gap = None, 0, np.inf
-    while done < max_iter:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            w, _, _, it = run(k, w, min(_POSITIVE_CHECK_EVERY, max_iter - done))
-        done += max(int(it), 1)
-        gap = positive_ridge_gap(design, y, w, alpha, gram)
-        if gap <= tol_abs:
-            return w, done
-    warnings.warn(
-        f"Coordinate descent did not converge. Duality gap: {gap:.3e}, "
-        f"tolerance: {tol_abs:.3e}",
-        ConvergenceWarning,
-    )
-    return w, done
 
 
 def warn_fallback(reason, to):
