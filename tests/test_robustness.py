@@ -611,7 +611,7 @@ def test_fit_peak_memory_not_above_sklearn(name, order):
     assert ours <= 1.1 * theirs + 2**20, (ours, theirs)
 
 
-# --- known kernel limitations (reported, to be fixed in _cd_fast.pyx) ------------
+# --- kernel precision: a known limitation (xfail) and fixed regressions ----------
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -687,17 +687,12 @@ def test_cv_fold_with_zero_weights_is_clear(name):
         fit(make(name, cv=3), X, y, sample_weight=sw)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kernel: a constant column whose mean is not exactly representable "
-    "(3 x 0.1 averages to 0.10000000000000002) gets a rounding-size norm2 "
-    "(~1e-34) while its implicitly centred gradient x^T r + c xs - m rsum carries "
-    "an error ~eps |x| |r| (~1e-17): at a tiny alpha the update g / norm2 explodes "
-    "(coef_ ~1e86, predictions off by 1e69, no NaN, no warning).  scikit-learn "
-    "centres explicitly, so g and norm2 share the same x~ and stay consistent.  "
-    "Fix: treat a column as constant when norm2_j <= ~n eps^2 max(m_j^2, ...) "
-    "(relative to sum x_ij^2) in _col_stats."))
 def test_constant_feature_with_inexact_mean_tiny_alpha():
-    """Check a constant column 0.1 (inexact mean) at alpha=1e-30: finite, as scikit-learn."""
+    """Check a constant column 0.1 (inexact mean) at alpha=1e-30: finite, as scikit-learn.
+
+    (Its rounding-size norm2 once met a larger implicit-centring gradient
+    error and coef_ exploded to 1e86; fixed in the kernel, c488c8e.)
+    """
     rng = np.random.RandomState(0)
     X = rng.randn(3, 2)
     X[:, 1] = 0.1
@@ -710,13 +705,11 @@ def test_constant_feature_with_inexact_mean_tiny_alpha():
     np.testing.assert_allclose(est.predict(X), ref.predict(X), atol=1e-8)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kernel: with a large constant column (1e6 + 0.1, n=100) and alpha=1e-12 the "
-    "implicitly centred Lasso returns coef_ = 0 for every feature after max_iter "
-    "epochs with a ConvergenceWarning, where scikit-learn converges to the right "
-    "fit (same root cause as the inexact-mean test above)."))
 def test_large_constant_feature_small_alpha_matches_sklearn():
-    """Check a constant column of 1e6 + 0.1 at a small alpha against scikit-learn."""
+    """Check a constant column of 1e6 + 0.1 at a small alpha against scikit-learn.
+
+    (The Lasso once stalled at coef_ = 0 here; fixed in the kernel, c488c8e.)
+    """
     rng = np.random.RandomState(0)
     X = rng.randn(100, 3)
     X[:, 1] = 1e6 + 0.1
