@@ -231,6 +231,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     w = np.zeros(n_features, dtype=dtype) if coef_init is None else np.array(
         coef_init, dtype=dtype).ravel()
     y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
+    col_stats = {}  # column norms and sums, computed once for the whole path
     for i, alpha in enumerate(alphas):
         # the kernels work on n_samples times scikit-learn's objective
         l1_reg = alpha * l1_ratio * n_samples
@@ -243,7 +244,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                                                 **common)
         else:
             w, gap, _, n_iter = solve_enet(X, y, l1_reg, l2_reg, X_mean=X_mean,
-                                           sample_weight=sample_weight, **common)
+                                           sample_weight=sample_weight,
+                                           col_stats=col_stats, **common)
         coefs[:, i] = w
         dual_gaps[i] = gap / n_samples
         n_iters.append(n_iter)
