@@ -45,6 +45,7 @@ def solve_enet(
     anderson=True,
     verbose=False,
     cycling=True,
+    col_stats=None,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -62,6 +63,10 @@ def solve_enet(
         ``n_samples`` times scikit-learn's).
     tol : float
         Stop once the duality gap is <= ``tol * sum_i s_i y_i**2``.
+
+    col_stats : dict, default=None
+        A cache shared by successive calls on the same X, X_mean and weights
+        (a path): the column statistics are computed by the first call only.
 
     Returns
     -------
@@ -96,6 +101,12 @@ def solve_enet(
         verbose=bool(verbose),
         cycling=bool(cycling),
     )
+    if col_stats is not None:
+        if "stats" not in col_stats:
+            col_stats["stats"] = np.empty(2 * n_features, dtype=dtype)
+            col_stats["known"] = False
+        common["col_stats"] = col_stats["stats"]
+        common["col_stats_known"] = col_stats["known"]
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)
     tol = np.dtype(dtype).type(tol)
@@ -104,15 +115,19 @@ def solve_enet(
             X = X.tocsc()
         if not X.has_sorted_indices:
             X = X.sorted_indices()
-        return enet_cd_sparse(
+        out = enet_cd_sparse(
             w, l1_reg, l2_reg, np.asarray(X.data, dtype=dtype),
             X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
             y, sw, xm, pf, max_iter, tol, rng, **common,
         )
+        if col_stats is not None:
+            col_stats["known"] = True
+        return out
     X = np.asfortranarray(X, dtype=dtype)
-    return enet_cd_dense(
-        w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng, **common
-    )
+    out = enet_cd_dense(w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng, **common)
+    if col_stats is not None:
+        col_stats["known"] = True
+    return out
 
 
 def solve_enet_gram(

@@ -477,7 +477,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                      floating alpha, floating beta, const floating* pf,
                      Py_ssize_t max_iter, floating tol, object rng, bint random,
                      bint positive, bint screening, bint working_set, bint anderson,
-                     bint verbose, bint cycling):
+                     bint verbose, bint cycling, floating* stats, bint stats_known):
     if floating is float:
         dtype = np.float32
     else:
@@ -521,7 +521,15 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             st.s_total += sw[i] if L.weighted else 1.0
             r[i] = 1.0
         for j in range(p):
-            _col_stats(L, xv, sw, xm, j, &r[0], <floating> st.s_total, &xs[j], &norm2[j])
+            if stats_known:  # computed by an earlier call on the same X (a path)
+                xs[j] = stats[j]
+                norm2[j] = stats[p + j]
+            else:
+                _col_stats(L, xv, sw, xm, j, &r[0], <floating> st.s_total, &xs[j],
+                           &norm2[j])
+                if stats != NULL:
+                    stats[j] = xs[j]
+                    stats[p + j] = norm2[j]
             if pf[j] == 0.0:
                 n_pf0 += 1
         # residual state for the initial w
@@ -730,6 +738,15 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     return np.asarray(w), float(gap), float(tol_abs), int(epoch)
 
 
+cdef floating* _stats_ptr(floating[::1] col_stats, Py_ssize_t p):
+    """Where the column statistics (sum s x_j, then the centred norms) live."""
+    if col_stats is None:
+        return NULL
+    if col_stats.shape[0] != 2 * p:
+        raise ValueError(f"col_stats must have length 2 * n_features = {2 * p}")
+    return &col_stats[0]
+
+
 cdef inline const floating* _ptr_or_null(const floating[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
@@ -740,11 +757,14 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                   const floating[::1] penalty_factor, Py_ssize_t max_iter,
                   floating tol, object rng, bint random=False, bint positive=False,
                   bint screening=True, bint working_set=True, bint anderson=True,
-                  bint verbose=False, bint cycling=True):
+                  bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
+                  bint col_stats_known=False):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
     ``penalty_factor`` has one entry per feature.  ``w`` is updated in place.
+    ``col_stats`` (length 2 p) receives the column statistics, or provides
+    them when ``col_stats_known`` (successive calls on one X, as on a path).
 
     Returns
     -------
@@ -764,7 +784,8 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
     return _enet_cd(&L, &X[0, 0], _ptr_or_null(sample_weight), _ptr_or_null(X_mean),
                     &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
                     random, positive, screening, working_set, anderson, verbose,
-                    cycling)
+                    cycling, _stats_ptr(col_stats, L.n_features),
+                    col_stats_known and col_stats is not None)
 
 
 def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
@@ -774,7 +795,8 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                    const floating[::1] penalty_factor, Py_ssize_t max_iter,
                    floating tol, object rng, bint random=False, bint positive=False,
                    bint screening=True, bint working_set=True, bint anderson=True,
-                   bint verbose=False, bint cycling=True):
+                   bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
+                   bint col_stats_known=False):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -793,7 +815,8 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
     return _enet_cd(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                     _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
                     max_iter, tol, rng, random, positive, screening, working_set,
-                    anderson, verbose, cycling)
+                    anderson, verbose, cycling, _stats_ptr(col_stats, L.n_features),
+                    col_stats_known and col_stats is not None)
 
 
 def enet_cd_gram(floating[::1] w, floating alpha, floating beta,

@@ -250,6 +250,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             f"coef_init must have shape ({n_features},), got {np.shape(coef_init)}."
         )
     y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
+    col_stats = {}  # column norms and sums, computed once for the whole path
     for i, alpha in enumerate(alphas):
         # the kernels work on n_samples times scikit-learn's objective
         l1_reg = alpha * l1_ratio * n_samples
@@ -262,7 +263,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                                                 **common)
         else:
             w, gap, _, n_iter = solve_enet(X, y, l1_reg, l2_reg, X_mean=X_mean,
-                                           sample_weight=sample_weight, **common)
+                                           sample_weight=sample_weight,
+                                           col_stats=col_stats, **common)
         coefs[:, i] = w
         dual_gaps[i] = gap / n_samples
         n_iters.append(n_iter)
