@@ -270,9 +270,12 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
     unpen_out[0] = unpen
-    # scikit-learn's "formulation A" on purpose: the exact ElasticNet conjugate
-    # is tighter and would stop earlier, but then tol would no longer mean what
-    # it means in scikit-learn (the solutions at equal tol would differ more)
+    # For the ElasticNet this is scikit-learn's "formulation A", kept on purpose:
+    # the exact conjugate is tighter and would stop earlier, moving ElasticNet
+    # solutions at equal tol further from scikit-learn's.  (For the Lasso the
+    # caller may replace this dual value by a better one, an extrapolated
+    # residual's: still a certified bound, so it stops no later than
+    # scikit-learn would at the same tol, and often earlier.)
     return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
             + 0.5 * unpen)
 
