@@ -473,6 +473,20 @@ cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
     if L.centered and norm2_j[0] <= 1e2 * eps * eps * sq:
         norm2_j[0] = 0.0
 
+
+def _result(w, gap, tol_abs, epoch, converged):
+    """The kernels' return value, warning as scikit-learn does if not converged."""
+    if not converged:
+        warnings.warn(
+            "Objective did not converge. You might want to increase the number "
+            "of iterations, check the scale of the features or consider "
+            f"increasing regularisation. Duality gap: {gap:.3e}, "
+            f"tolerance: {tol_abs:.3e}",
+            ConvergenceWarning,
+        )
+    return np.asarray(w), float(gap), float(tol_abs), int(epoch)
+
+
 # --- the solver -------------------------------------------------------------------------
 
 cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
@@ -730,15 +744,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     if gap_in <= inner_tol:
                         break
 
-    if not converged:
-        warnings.warn(
-            "Objective did not converge. You might want to increase the number "
-            "of iterations, check the scale of the features or consider "
-            f"increasing regularisation. Duality gap: {gap:.3e}, "
-            f"tolerance: {tol_abs:.3e}",
-            ConvergenceWarning,
-        )
-    return np.asarray(w), float(gap), float(tol_abs), int(epoch)
+    return _result(w, gap, tol_abs, epoch, converged)
 
 
 cdef floating* _stats_ptr(floating[::1] col_stats, Py_ssize_t p):
@@ -909,12 +915,4 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
                 epoch += 1
                 if w_max == 0.0 or d_w_max <= tol * w_max or epoch % GAP_EVERY == 0:
                     break
-    if not converged:
-        warnings.warn(
-            "Objective did not converge. You might want to increase the number "
-            "of iterations, check the scale of the features or consider "
-            f"increasing regularisation. Duality gap: {gap:.3e}, "
-            f"tolerance: {tol_abs:.3e}",
-            ConvergenceWarning,
-        )
-    return np.asarray(w), float(gap), float(tol_abs), int(epoch)
+    return _result(w, gap, tol_abs, epoch, converged)
