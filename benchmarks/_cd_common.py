@@ -266,6 +266,16 @@ def write_json(path, obj):
     print(f"wrote {path}", flush=True)
 
 
+def finish(res, args, t_start, to_markdown):
+    """Close a run: total time, end load, the markdown table printed, JSON written."""
+    res["total_s"] = time.perf_counter() - t_start
+    res["env"]["loadavg_end"] = pb.loadavg()
+    res["markdown"] = to_markdown(res)
+    print()
+    print(res["markdown"])
+    write_json(args.out, res)
+
+
 def add_common_args(ap):
     ap.add_argument("--out", default=None, metavar="FILE.json",
                     help="write the raw results (every repeat, calibration "

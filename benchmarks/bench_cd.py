@@ -49,9 +49,9 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, add_common_args, cached_reference_dual,
+from _cd_common import (Quiet, finish, add_common_args, cached_reference_dual,
                         calibrate, env_lines, env_record, fmt_ms, pb,
-                        require_skreg, solvers_for, write_json)
+                        require_skreg, solvers_for)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 
@@ -250,12 +250,7 @@ def main():
                     res["configs"].append(bench_config(
                         P, model, div, solvers, args, skreg_cls,
                         lambda m: print(m, flush=True)))
-    res["total_s"] = time.perf_counter() - t_start
-    res["env"]["loadavg_end"] = pb.loadavg()
-    res["markdown"] = to_markdown(res)
-    print()
-    print(res["markdown"])
-    write_json(args.out, res)
+    finish(res, args, t_start, to_markdown)
 
 
 if __name__ == "__main__":

@@ -48,9 +48,9 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, add_common_args, available,
+from _cd_common import (Quiet, finish, add_common_args, available,
                         cached_reference_dual, env_lines, env_record, pb,
-                        skreg_module, write_json)
+                        skreg_module)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 ALL_SOLVERS = ["skreg", "sklearn", "celer", "skglm"]
@@ -284,12 +284,7 @@ def main():
             print(f"== {P.name} {P.shape} {model}", flush=True)
             res["configs"].append(bench_model(P, model, solvers, args, skreg_mod,
                                               lambda m: print(m, flush=True)))
-    res["total_s"] = time.perf_counter() - t_start
-    res["env"]["loadavg_end"] = pb.loadavg()
-    res["markdown"] = to_markdown(res)
-    print()
-    print(res["markdown"])
-    write_json(args.out, res)
+    finish(res, args, t_start, to_markdown)
 
 
 if __name__ == "__main__":

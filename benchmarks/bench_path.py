@@ -46,9 +46,9 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, add_common_args, cached_array, calibrate,
+from _cd_common import (Quiet, finish, add_common_args, cached_array, calibrate,
                         env_lines, env_record, fingerprint, pb, require_skreg,
-                        solvers_for, write_json)
+                        solvers_for)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 PATH_GRID = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8,
@@ -278,12 +278,7 @@ def main():
                 res["configs"].append(bench_problem_model(
                     P, model, solvers, args, skreg_fns,
                     lambda m: print(m, flush=True)))
-    res["total_s"] = time.perf_counter() - t_start
-    res["env"]["loadavg_end"] = pb.loadavg()
-    res["markdown"] = to_markdown(res)
-    print()
-    print(res["markdown"])
-    write_json(args.out, res)
+    finish(res, args, t_start, to_markdown)
 
 
 if __name__ == "__main__":

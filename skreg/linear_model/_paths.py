@@ -9,7 +9,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import check_array, check_consistent_length
 
 from skreg._solvers._cd import solve_enet, solve_enet_gram

@@ -144,6 +144,26 @@ def _iterative(solver, design, Yc, alpha, X, X_offset, y_offset, Y2, sample_weig
                        positive=positive, random_state=random_state)
 
 
+
+def _validate_fit_data(est, X, y, sample_weight, defer_finite_check):
+    """Validated (X, y, sample_weight) for Ridge and RidgeCV.
+
+    COO becomes CSR; y takes X's dtype; the NaN/inf scan of dense X may be
+    deferred to the Gram matrix's diagonal (``defer_finite_check``).
+    """
+    X, y = validate_data(
+        est, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
+        dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+        ensure_all_finite=not defer_finite_check,
+    )
+    if sp.issparse(X) and X.format == "coo":
+        X = X.tocsr()
+    y = np.asarray(y, dtype=X.dtype)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
+                                             ensure_non_negative=True)
+    return X, y, sample_weight
+
 class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     r"""Linear least squares with L2 regularization.
 
@@ -273,17 +293,7 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         # matrix's diagonal reveals any (see CenteredDesign.check_finite_gram)
         defer = (not sp.issparse(X) and not self.positive
                  and self.solver in ("auto", "cholesky", "sag", "saga"))
-        X, y = validate_data(
-            self, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
-            dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
-            ensure_all_finite=not defer,
-        )
-        if sp.issparse(X) and X.format == "coo":
-            X = X.tocsr()
-        y = np.asarray(y, dtype=X.dtype)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
-                                                 ensure_non_negative=True)
+        X, y, sample_weight = _validate_fit_data(self, X, y, sample_weight, defer)
         alpha = self.alpha
         if not np.isscalar(alpha):
             alpha = np.asarray(alpha, dtype=np.float64).ravel()

@@ -11,17 +11,14 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
 
 from skreg._solvers import _closed_form as cf
-from skreg.linear_model._ridge import _coef_attributes, ridge_fit
+from skreg.linear_model._ridge import _coef_attributes, _validate_fit_data, ridge_fit
 from skreg.linear_model._ridge_base import LinearPredictorMixin, preprocess
 from skreg.utils._sklearn_compat import (
     Interval,
     StrOptions,
-    _check_sample_weight,
     _fit_context,
     scorer_accepts_sample_weight,
-    validate_data,
 )
-from skreg.utils._validation import check_numeric_target
 
 # Largest number of entries of one chunk of LOO errors (n x alphas x targets).
 _CHUNK_ENTRIES = 2**24
@@ -181,17 +178,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         # dense leave-one-out by eigendecomposition: skip the O(np) NaN/inf
         # scan, the Gram matrix's diagonal reveals any
         defer = self.cv is None and self.gcv_mode != "svd" and not sp.issparse(X)
-        X, y = validate_data(
-            self, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
-            dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
-            ensure_all_finite=not defer,
-        )
-        if sp.issparse(X) and X.format == "coo":
-            X = X.tocsr()
-        y = np.asarray(y, dtype=X.dtype)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
-                                                 ensure_non_negative=True)
+        X, y, sample_weight = _validate_fit_data(self, X, y, sample_weight, defer)
         if self.cv is None:
             self._fit_loo(X, y, alphas, sample_weight, params, finite_checked=not defer)
         else:
