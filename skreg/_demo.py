@@ -138,6 +138,16 @@ def _fmt(v, spec):
     return format(v, spec)
 
 
+def _fit_pair(pair, X, y, repeats):
+    """Fit skreg's and scikit-learn's estimators of a row: (ours, t, theirs, t)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a, ta = _median_time(lambda: pair.ours().fit(X, y), repeats)
+        b, tb = (_median_time(lambda: pair.theirs().fit(X, y), repeats)
+                 if pair.theirs is not None else (None, None))
+    return a, ta, b, tb
+
+
 def _fit_table(repeats, out, progress):
     header = (f"{'estimator':40s} {'data':8s} {'max|dcoef|':>10s} {'score':>7s} "
               f"{'sk':>7s} {'nnz':>4s} {'skreg ms':>9s} {'sk ms':>8s} {'ratio':>6s}")
@@ -146,11 +156,7 @@ def _fit_table(repeats, out, progress):
     rows = []
     for pair in _progress(_pairs(), "fits", progress):
         X, y = _load(pair.data)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a, ta = _median_time(lambda: pair.ours().fit(X, y), repeats)
-            b, tb = (_median_time(lambda: pair.theirs().fit(X, y), repeats)
-                     if pair.theirs is not None else (None, None))
+        a, ta, b, tb = _fit_pair(pair, X, y, repeats)
         coef = getattr(a, "coef_", None)
         row = dict(
             name=pair.name, data=pair.data,
@@ -178,11 +184,7 @@ def _cv_table(repeats, out, progress):
     rows, fitted = [], {}
     for pair in _progress(_cv_pairs(), "cross-validation", progress):
         X, y = _load(pair.data)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a, ta = _median_time(lambda: pair.ours().fit(X, y), repeats)
-            b, tb = (_median_time(lambda: pair.theirs().fit(X, y), repeats)
-                     if pair.theirs is not None else (None, None))
+        a, ta, b, tb = _fit_pair(pair, X, y, repeats)
         ca = pair.chosen(a)
         cb = None if b is None else pair.chosen(b)
         if b is None:

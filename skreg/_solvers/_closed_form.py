@@ -313,15 +313,6 @@ def solve_lbfgs(design, Y, alpha, *, max_iter=None, tol=1e-4, positive=False):
     return coef, n_iter
 
 
-def cd_available():
-    """Whether the compiled coordinate-descent kernel is importable."""
-    try:
-        from skreg._solvers._cd import solve_enet  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def solve_cd(design, Y, alpha, *, raw=None, max_iter=None, tol=1e-4,
              positive=False, random_state=None):
     """Ridge by coordinate descent (no L1 part), stopping on the duality gap.

@@ -42,7 +42,7 @@ def resolve_solver(solver, *, positive, is_sparse, shape):
                 "'cd' or 'lbfgs', or set positive=False."
             )
         if solver == "auto":
-            solver = "cd" if cf.cd_available() else "lbfgs"
+            solver = "cd"
         return solver
     if solver != "auto":
         return solver
@@ -75,12 +75,6 @@ def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
     if alpha.shape[0] == 1:
         alpha = np.full(n_targets, alpha[0], dtype=X.dtype)
     solver = resolve_solver(solver, positive=positive, is_sparse=is_sparse, shape=(n, p))
-    if solver == "cd" and not cf.cd_available():
-        raise ValueError(
-            "solver='cd' needs the compiled coordinate-descent kernel "
-            "(skreg._solvers._cd), which is not built; rebuild with "
-            "`python setup.py build_ext --inplace` or use another solver."
-        )
     if solver == "svd" and is_sparse:
         raise TypeError("SVD solver does not support sparse inputs; use 'cholesky', "
                         "'lsqr' or 'sparse_cg'.")
