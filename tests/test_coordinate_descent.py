@@ -340,3 +340,55 @@ def test_kernel_positive_without_l1_certifies_convergence(gram, beta):
             w, gap, tol_abs, _ = solve_enet(X, y, 0.0, beta, positive=True, tol=1e-12)
     assert gap <= tol_abs
     np.testing.assert_allclose(w, ref, atol=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_kernel_takes_predicted_start_only_if_better(regression_data, layout):
+    """Check that a path's predicted start replaces w_init only when it lowers P.
+
+    With max_iter=0 the kernel returns its start as is, so the returned w
+    shows which of the two starts it kept; a NaN-free, certified answer must
+    follow from either.
+    """
+    from skreg._objectives import enet_objective
+    from skreg._solvers._cd import solve_enet
+
+    X, y = regression_data(40, 15, shift=0.0)
+    Xl = LAYOUTS[layout](X)
+    n = X.shape[0]
+    alpha = 0.05 * alpha_max(X, y, fit_intercept=False)
+    w_star = Lasso(alpha=alpha, fit_intercept=False, **TIGHT).fit(X, y).coef_
+    w_far = np.zeros(15)
+    w_bad = -3 * w_star  # residual y + 3 X w*: worse than w = 0
+    l1 = alpha * n
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        kept, *_ = solve_enet(Xl, y, l1, 0.0, w_init=w_far, w_pred=w_bad, max_iter=0)
+        taken, *_ = solve_enet(Xl, y, l1, 0.0, w_init=w_far, w_pred=w_star, max_iter=0)
+    def obj(w):
+        return enet_objective(X, y, w, 0.0, alpha, 1.0)
+
+    assert obj(w_bad) > obj(w_far) > obj(w_star)
+    np.testing.assert_array_equal(kept, w_far)
+    np.testing.assert_allclose(taken, w_star, rtol=1e-12)
+    # solved to the end, either start gives the same certified solution
+    w1, gap1, tol1, _ = solve_enet(Xl, y, l1, 0.0, w_init=w_far, w_pred=w_bad, tol=1e-10)
+    w2, gap2, tol2, _ = solve_enet(Xl, y, l1, 0.0, w_init=w_far, w_pred=w_star, tol=1e-10)
+    assert gap1 <= tol1 and gap2 <= tol2
+    np.testing.assert_allclose(w1, w_star, atol=1e-6)
+    np.testing.assert_allclose(w2, w_star, atol=1e-6)
+
+
+def test_path_prediction_is_the_secant_without_sign_changes():
+    """Check the path predictor: linear in alpha, zero where a sign would change."""
+    from skreg.linear_model._paths import _predict_next
+
+    w_prev = np.array([1.0, -1.0, 0.0, 0.5, 0.0])
+    w = np.array([2.0, -0.5, 1.0, 0.2, 0.0])
+    # geometric grid 4, 2, 1: the step to 1 is half the step from 4 to 2
+    pred = _predict_next(w, w_prev, 4.0, 2.0, 1.0)
+    np.testing.assert_allclose(pred, [2.5, -0.25, 1.5, 0.05, 0.0])
+    # a sign change (0.2 -> 0.2 + 2 * (0.2 - 0.5) < 0) gives zero
+    pred = _predict_next(w, w_prev, 3.0, 2.0, 0.0)
+    np.testing.assert_allclose(pred, [4.0, 0.0, 3.0, 0.0, 0.0])
+    assert _predict_next(w, w_prev, 2.0, 2.0, 1.0) is None

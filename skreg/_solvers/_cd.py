@@ -46,6 +46,7 @@ def solve_enet(
     verbose=False,
     cycling=True,
     col_stats=None,
+    w_pred=None,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -65,8 +66,13 @@ def solve_enet(
         Stop once the duality gap is <= ``tol * sum_i s_i y_i**2``.
 
     col_stats : dict, default=None
-        A cache shared by successive calls on the same X, X_mean and weights
-        (a path): the column statistics are computed by the first call only.
+        A cache shared by successive calls on the same X, y, X_mean and
+        weights (a path, largest alpha first): the column statistics are
+        computed by the first call only, and a Lasso call hands its best dual
+        point on to the next one, which starts from it rescaled.
+    w_pred : ndarray of shape (n_features,), default=None
+        An alternative start, taken instead of ``w_init`` when its objective
+        is lower (a path's prediction of this alpha's solution).
 
     Returns
     -------
@@ -92,7 +98,10 @@ def solve_enet(
         penalty_factor, dtype, n_features
     )
     rng = check_random_state(random_state)
+    if w_pred is not None:
+        w_pred = _vec(w_pred, dtype, n_features)
     common = dict(
+        w_pred=w_pred,
         random=selection == "random",
         positive=bool(positive),
         screening=screening,
@@ -107,6 +116,14 @@ def solve_enet(
             col_stats["known"] = False
         common["col_stats"] = col_stats["stats"]
         common["col_stats_known"] = col_stats["known"]
+        if l2_reg == 0 and l1_reg > 0:
+            if "dual_u" not in col_stats:
+                col_stats["dual_u"] = np.empty(n_samples, dtype=dtype)
+                col_stats["dual_corr"] = np.empty(n_features, dtype=dtype)
+                col_stats["dual_known"] = False
+            common["dual_u"] = col_stats["dual_u"]
+            common["dual_corr"] = col_stats["dual_corr"]
+            common["dual_known"] = col_stats["dual_known"]
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)
     tol = np.dtype(dtype).type(tol)
@@ -120,13 +137,14 @@ def solve_enet(
             X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
             y, sw, xm, pf, max_iter, tol, rng, **common,
         )
-        if col_stats is not None:
-            col_stats["known"] = True
-        return out
-    X = np.asfortranarray(X, dtype=dtype)
-    out = enet_cd_dense(w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng, **common)
+    else:
+        X = np.asfortranarray(X, dtype=dtype)
+        out = enet_cd_dense(w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng,
+                            **common)
     if col_stats is not None:
         col_stats["known"] = True
+        if "dual_u" in common:
+            col_stats["dual_known"] = True
     return out
 
 

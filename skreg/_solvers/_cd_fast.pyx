@@ -295,11 +295,9 @@ cdef floating _dual_value(const Layout* L, const floating* xv, const floating* s
     corr[j] = x~_j^T u for j in feats.
     """
     cdef Py_ssize_t i, k, j, n = L.n_samples, p = L.n_features
-    cdef floating usum = 0.0, un2, uy, dual_norm = 0.0, v, c, c_max
+    cdef floating usum = 0.0
     for i in range(n):
         usum += u[i]
-    un2 = _resid_norm2(L, sw, u)
-    uy = _dot(<int> n, u, y)
     if feats == NULL and not L.sparse:
         _gemv_t(<int> n, <int> p, <floating> 1.0, xv, <int> n, u, <floating> 0.0, corr)
         if L.centered:
@@ -311,6 +309,20 @@ cdef floating _dual_value(const Layout* L, const floating* xv, const floating* s
             corr[j] = _col_dot(L, xv, j, u)
             if L.centered:
                 corr[j] -= xm[j] * usum
+    return _dual_from_corr(L, sw, y, alpha, pf, norm2, positive, u, corr, feats,
+                           n_feats, scale_out)
+
+
+cdef floating _dual_from_corr(const Layout* L, const floating* sw, const floating* y,
+                              floating alpha, const floating* pf,
+                              const floating* norm2, bint positive, const floating* u,
+                              const floating* corr, const int32_t* feats,
+                              Py_ssize_t n_feats, floating* scale_out) noexcept nogil:
+    """The value of :func:`_dual_value` when corr = X~^T u is known already."""
+    cdef Py_ssize_t k, j, p = L.n_features
+    cdef floating un2, uy, dual_norm = 0.0, v, c, c_max
+    un2 = _resid_norm2(L, sw, u)
+    uy = _dot(<int> L.n_samples, u, y)
     for k in range(n_feats if feats != NULL else p):
         j = feats[k] if feats != NULL else k
         if pf[j] > 0.0 and norm2[j] > 0.0:
@@ -361,6 +373,20 @@ cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* s
     _fold(L, sw, r, st)
     for k in range(n_feats):
         j = feats[k]
+        if w[j] != 0.0:
+            l1 += pf[j] * fabs(w[j])
+            l2 += w[j] * w[j]
+    return 0.5 * (_resid_norm2(L, sw, r) + beta * l2) + alpha * l1
+
+
+cdef floating _primal_all(const Layout* L, const floating* sw, floating* r, Resid* st,
+                          const floating* w, floating alpha, floating beta,
+                          const floating* pf) noexcept nogil:
+    """P(w) from the residual state, w of any support."""
+    cdef Py_ssize_t j
+    cdef floating l1 = 0.0, l2 = 0.0
+    _fold(L, sw, r, st)
+    for j in range(L.n_features):
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -494,7 +520,9 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                      floating alpha, floating beta, const floating* pf,
                      Py_ssize_t max_iter, floating tol, object rng, bint random,
                      bint positive, bint screening, bint working_set, bint anderson,
-                     bint verbose, bint cycling, floating* stats, bint stats_known):
+                     bint verbose, bint cycling, floating* stats, bint stats_known,
+                     floating* dual_u, floating* dual_corr, bint dual_known,
+                     const floating* w_pred):
     if floating is float:
         dtype = np.float32
     else:
@@ -564,7 +592,30 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     w[j] = 0.0
                 else:
                     _move(L, xv, sw, xm, &xs[0], j, w[j], &r[0], &st)
+        if w_pred != NULL:
+            # a path's predicted start (extrapolated along the path): taken
+            # only if it beats the warm start w on this alpha's objective
+            p_old = _primal_all(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+            for j in range(p):
+                score[j] = w[j]
+                v = w_pred[j] if norm2[j] > 0.0 else 0.0
+                if positive and v < 0.0:
+                    v = 0.0
+                if v != w[j]:
+                    _move(L, xv, sw, xm, &xs[0], j, v - w[j], &r[0], &st)
+                    w[j] = v
+            p_new = _primal_all(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+            if not (p_new < p_old):
+                for j in range(p):
+                    if score[j] != w[j]:
+                        _move(L, xv, sw, xm, &xs[0], j, score[j] - w[j], &r[0], &st)
+                        w[j] = score[j]
         tol_abs = tol * y_norm2
+        if extrapolate and dual_known:
+            # a path's previous best dual point, rescaled to this alpha: for a
+            # converged previous alpha its gap here is second order in the step
+            d_best = _dual_from_corr(L, sw, y, alpha, pf, &norm2[0], positive,
+                                     dual_u, dual_corr, NULL, p, &scale_cand)
         if alpha == 0.0 or n_pf0 > 0:
             screening = False  # the gap is only a safe bound with every feature penalised
         if alpha == 0.0:
@@ -594,7 +645,15 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         gap_cand = primal - d_acc + 0.5 * unpen
                     else:
                         prio = &XtA[0]
-                d_best = max(d_best, d_cand)
+                else:
+                    prio = &XtA[0]
+                if d_cand > d_best:
+                    d_best = d_cand
+                    if dual_u != NULL:  # hand the best dual point on (a path)
+                        for i in range(n):
+                            dual_u[i] = racc[i] if prio == &corr[0] else r[i]
+                        for j in range(p):
+                            dual_corr[j] = prio[j]
                 gap = primal - d_best + 0.5 * unpen
             if gap <= tol_abs:
                 converged = True
@@ -756,6 +815,15 @@ cdef floating* _stats_ptr(floating[::1] col_stats, Py_ssize_t p):
     return &col_stats[0]
 
 
+cdef floating* _buf_ptr(floating[::1] buf, Py_ssize_t size, str name):
+    """A caller's state buffer of the given length, or NULL for None."""
+    if buf is None:
+        return NULL
+    if buf.shape[0] != size:
+        raise ValueError(f"{name} must have length {size}")
+    return &buf[0]
+
+
 cdef inline const floating* _ptr_or_null(const floating[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
@@ -767,13 +835,20 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                   floating tol, object rng, bint random=False, bint positive=False,
                   bint screening=True, bint working_set=True, bint anderson=True,
                   bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
-                  bint col_stats_known=False):
+                  bint col_stats_known=False, floating[::1] dual_u=None,
+                  floating[::1] dual_corr=None, bint dual_known=False,
+                  floating[::1] w_pred=None):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
     ``penalty_factor`` has one entry per feature.  ``w`` is updated in place.
     ``col_stats`` (length 2 p) receives the column statistics, or provides
     them when ``col_stats_known`` (successive calls on one X, as on a path).
+    ``dual_u`` (length n) and ``dual_corr`` (length p) likewise carry the best
+    Lasso dual point and its correlations X~^T u from one call to the next:
+    read when ``dual_known``, written by every Lasso call (alpha > 0, no L2).
+    ``w_pred`` is an alternative start, used instead of ``w`` if its
+    objective is lower (a path's extrapolated prediction).
 
     Returns
     -------
@@ -794,7 +869,11 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
                     &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
                     random, positive, screening, working_set, anderson, verbose,
                     cycling, _stats_ptr(col_stats, L.n_features),
-                    col_stats_known and col_stats is not None)
+                    col_stats_known and col_stats is not None,
+                    _buf_ptr(dual_u, L.n_samples, "dual_u"),
+                    _buf_ptr(dual_corr, L.n_features, "dual_corr"),
+                    dual_known and dual_u is not None,
+                    _buf_ptr(w_pred, L.n_features, "w_pred"))
 
 
 def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
@@ -805,7 +884,9 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                    floating tol, object rng, bint random=False, bint positive=False,
                    bint screening=True, bint working_set=True, bint anderson=True,
                    bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
-                   bint col_stats_known=False):
+                   bint col_stats_known=False, floating[::1] dual_u=None,
+                   floating[::1] dual_corr=None, bint dual_known=False,
+                   floating[::1] w_pred=None):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -825,7 +906,11 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
                     _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
                     max_iter, tol, rng, random, positive, screening, working_set,
                     anderson, verbose, cycling, _stats_ptr(col_stats, L.n_features),
-                    col_stats_known and col_stats is not None)
+                    col_stats_known and col_stats is not None,
+                    _buf_ptr(dual_u, L.n_samples, "dual_u"),
+                    _buf_ptr(dual_corr, L.n_features, "dual_corr"),
+                    dual_known and dual_u is not None,
+                    _buf_ptr(w_pred, L.n_features, "w_pred"))
 
 
 def enet_cd_gram(floating[::1] w, floating alpha, floating beta,

@@ -62,6 +62,23 @@ def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
     return np.geomspace(a_max, a_max * eps, num=n_alphas)
 
 
+def _predict_next(w, w_prev, alpha_prev, alpha, alpha_next):
+    """Extrapolate the solution path linearly from alpha to alpha_next.
+
+    With the support and signs fixed, the ElasticNet solution is affine in
+    alpha, so the secant through the last two solutions predicts the next one
+    to second order.  Coefficients the secant would move through zero (or
+    away from it) are set to zero instead.  Returns None where no secant
+    exists.  The kernel keeps the prediction only if it lowers the objective.
+    """
+    step = alpha_prev - alpha
+    if not step > 0:
+        return None
+    w_next = w + ((alpha - alpha_next) / step) * (w - w_prev)
+    w_next[np.sign(w_next) != np.sign(w)] = 0.0
+    return w_next
+
+
 def _resolve_alphas(alphas, n_alphas):
     """scikit-learn 1.9's deprecation dance of ``n_alphas`` / ``alphas``."""
     n_grid = 100
@@ -261,9 +278,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             w, gap, _, n_iter = solve_enet_gram(gram, Xy, y_norm2, l1_reg, l2_reg,
                                                 **common)
         else:
+            w_pred = None if i < 2 else _predict_next(
+                coefs[:, i - 1], coefs[:, i - 2], alphas[i - 2], alphas[i - 1], alpha)
             w, gap, _, n_iter = solve_enet(X, y, l1_reg, l2_reg, X_mean=X_mean,
                                            sample_weight=sample_weight,
-                                           col_stats=col_stats, **common)
+                                           col_stats=col_stats, w_pred=w_pred,
+                                           **common)
         coefs[:, i] = w
         dual_gaps[i] = gap / n_samples
         n_iters.append(n_iter)
