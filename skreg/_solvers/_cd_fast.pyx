@@ -539,7 +539,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
     cdef const int32_t* cur
-    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
     cdef bint full, was_full
     cdef floating[::1] hist = np.empty(0, dtype=dtype)
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
@@ -548,7 +548,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
     cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
-    cdef floating scale_cand, gap_cand, d_in_best
+    cdef floating scale_cand, gap_cand, d_in_best, gap_own
     cdef bint extrapolate = alpha > 0.0 and beta == 0.0
     cdef Py_ssize_t n_rhist = 0
     cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
@@ -631,6 +631,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
                        &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen)
             gap_cand = gap
+            gap_own = gap
             if extrapolate:
                 # the stopping gap uses the best dual value seen so far; screening
                 # and priorities use this iteration's best point and its own gap
@@ -655,7 +656,12 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         for j in range(p):
                             dual_corr[j] = prio[j]
                 gap = primal - d_best + 0.5 * unpen
-            if gap <= tol_abs:
+            if (gap if epoch > 0 else gap_own) <= tol_abs:
+                # the start is accepted as scikit-learn accepts it, on its own
+                # residual's gap; a dual point inherited from the previous alpha
+                # of a path only counts once the iterate has been worked on
+                # (accepting a path's prediction at once on it would stop on
+                # points scikit-learn would still improve)
                 converged = True
             elif epoch < max_iter:
                 # Gap Safe screening, then the priorities for the working set
@@ -712,6 +718,8 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             full = True
             n_sub_sweeps = 0
             next_check = GAP_EVERY
+            last_check = 0
+            wait = 1
             d_in_best = d_best
             while epoch < max_iter:
                 # glmnet's active-set cycling: after a sweep over the working set,
@@ -782,9 +790,18 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
 
                 if not was_full and epoch < max_iter:
                     continue
-                if (w_max == 0.0 or d_w_max <= tol * w_max
-                        or inner_epoch >= next_check or epoch >= max_iter):
+                # the gap is checked every GAP_EVERY epochs, and earlier when the
+                # updates become small; those early checks back off (1, 2, 4...
+                # epochs apart) while they fail: on a flat problem the updates
+                # stay small long before the gap is reached, and a check costs
+                # about two epochs
+                if (inner_epoch >= next_check or epoch >= max_iter
+                        or ((w_max == 0.0 or d_w_max <= tol * w_max)
+                            and inner_epoch - last_check >= wait)):
                     next_check = inner_epoch + GAP_EVERY
+                    if inner_epoch - last_check >= wait:
+                        wait = min(2 * wait, GAP_EVERY)
+                    last_check = inner_epoch
                     if ws_is_all:
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
