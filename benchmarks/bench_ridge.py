@@ -112,11 +112,32 @@ def _cv_problem(n, p, seed):
     return X, pb._add_noise(rng, X @ w, 2.0)
 
 
+def _loo_floor(X):
+    """The products any exact leave-one-out needs when n > p, nothing else.
+
+    The hat matrix's diagonal h_i(alpha) = sum_k (x~_i . v_k)^2 / (s_k + alpha)
+    needs X~ V (n p^2 flops, a GEMM) on top of the Gram matrix X~^T X~ (n p^2 / 2
+    with SYRK) that a Cholesky fit also needs; the eigendecomposition, the
+    centring and the per-alpha O(n p) work come on top.  V is a fixed random
+    orthogonal p x p matrix (its values do not change the cost).
+    """
+    V = np.linalg.qr(np.random.default_rng(0).standard_normal((X.shape[1],) * 2))[0]
+    m = X.mean(axis=0)
+
+    def run():
+        Xc = X - m
+        Xc.T @ Xc
+        return Xc @ V
+    return run
+
+
 def bench_ridgecv(label, X, y, repeats, sk_runs=1):
     """skreg RidgeCV vs one skreg Ridge fit (interleaved), then scikit-learn's
     RidgeCV ``sk_runs`` times on its own (it is 5-50x slower; 0 skips it)."""
     fns = {"skreg RidgeCV LOO, 50 alphas": lambda: RidgeCV(alphas=ALPHAS).fit(X, y),
            "skreg Ridge, one fit": lambda: Ridge().fit(X, y)}
+    if X.shape[0] > X.shape[1]:
+        fns["exact-LOO floor: Gram + X V"] = _loo_floor(X)
     t = pb.interleaved_timings(fns, repeats=repeats)
     if sk_runs:
         t.update(pb.interleaved_timings(

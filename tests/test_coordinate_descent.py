@@ -392,3 +392,30 @@ def test_path_prediction_is_the_secant_without_sign_changes():
     pred = _predict_next(w, w_prev, 3.0, 2.0, 0.0)
     np.testing.assert_allclose(pred, [4.0, 0.0, 3.0, 0.0, 0.0])
     assert _predict_next(w, w_prev, 2.0, 2.0, 1.0) is None
+
+
+def test_screening_at_zero_gap_keeps_the_support():
+    """Check that Gap Safe screening at a rounding-level gap keeps the support.
+
+    A path's predicted start can be exact (a gap at rounding level) yet get an
+    epoch before it is accepted; screening with radius ~0 once removed support
+    features whose distance to the dual boundary was rounding noise, and the
+    solver stalled at w = 0 (found by test_properties, 2 x 2 Lasso path).
+    The same holds for tol=0.
+    """
+    rng = np.random.RandomState(4)
+    X = rng.randn(2, 2) * rng.uniform(0.1, 10.0, size=2)
+    w = rng.randn(2) * (rng.uniform(size=2) < 0.5)
+    y = X @ w + rng.randn(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        alphas, coefs, gaps = enet_path(X, y, l1_ratio=1.0, alphas=8, eps=1e-2,
+                                        tol=1e-4, max_iter=20_000)
+    ref = sk.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000)[1]
+    np.testing.assert_allclose(coefs, ref, atol=1e-6 * np.abs(ref).max())
+    Xr, yr = rng.randn(30, 8), rng.randn(30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = Lasso(alpha=0.05, tol=0.0, max_iter=300).fit(Xr, yr)
+    ref = sk.Lasso(alpha=0.05, tol=1e-12, max_iter=100_000).fit(Xr, yr)
+    np.testing.assert_allclose(est.coef_, ref.coef_, atol=1e-8)

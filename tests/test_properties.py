@@ -116,11 +116,11 @@ def _tight(prob, tol64=1e-10):
     return tol64 if prob.dtype == np.float64 else 1e-5
 
 
-# The kernel can stall in float32 when |X_mean @ w| dwarfs the residual (see
-# test_robustness.py::test_float32_weighted_small_residual_converges, xfail).
-# Until it is fixed, a float32 ConvergenceWarning discards the example instead
-# of failing it; set this to False once that test passes.
-KNOWN_FLOAT32_STALL = True
+# The kernel could stall in float32 when |X_mean @ w| dwarfed the residual
+# (test_robustness.py::test_float32_weighted_small_residual_converges); fixed
+# for dense and sparse X, so a float32 ConvergenceWarning fails the test.
+# Set to True to discard such examples again while investigating a regression.
+KNOWN_FLOAT32_STALL = False
 
 
 def _fit(est, prob, converge=True, **kw):

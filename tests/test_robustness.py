@@ -611,21 +611,18 @@ def test_fit_peak_memory_not_above_sklearn(name, order):
     assert ours <= 1.1 * theirs + 2**20, (ours, theirs)
 
 
-# --- kernel precision: a known limitation (xfail) and fixed regressions ----------
+# --- kernel precision: fixed regressions ----------
 
 
-_FLOAT32_STALL = pytest.mark.xfail(strict=True, reason=(
-    "kernel: the implicitly centred float32 residual r = S (y~ - X w) + c s is "
-    "stored uncentred, so when |X_mean @ w| >> |residual| its rounding error "
-    "(eps32 * |X_mean @ w|) swamps the residual; CD stalls at a point whose gap "
-    "exceeds tol and runs max_iter.  Dense float32 X whose offsets dwarf their "
-    "spread is now centred explicitly (as scikit-learn always does); sparse X "
-    "cannot be.  Found by test_properties (float32, 2 x 1, weighted)."))
-
-
-@pytest.mark.parametrize("layout", ["dense", pytest.param("csc", marks=_FLOAT32_STALL)])
+@pytest.mark.parametrize("layout", ["dense", "csc"])
 def test_float32_weighted_small_residual_converges(layout):
-    """Check float32 convergence when the mean offset dwarfs the residual."""
+    """Check float32 convergence when the mean offset dwarfs the residual.
+
+    The implicitly centred float32 residual is stored uncentred, so when
+    |X_mean @ w| >> |residual| its rounding swamps the residual and CD stalled
+    (found by test_properties: float32, 2 x 1, weighted).  Such X is now
+    centred in a copy when dense and solved in float64 when sparse.
+    """
     X = np.array([[3.2470386], [4.13207912]], dtype=np.float32)
     y = np.array([-4.484025, -5.71190596], dtype=np.float32)
     sw = np.array([2.81038637, 0.37148495])
@@ -638,6 +635,7 @@ def test_float32_weighted_small_residual_converges(layout):
     ref = make("ElasticNet", alpha=alpha, l1_ratio=0.5, tol=1e-12).fit(
         X.astype(np.float64), y.astype(np.float64), sample_weight=sw)
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=2e-6)
+    assert est.coef_.dtype == np.float32  # solved in float64 when sparse, not returned so
 
 
 @pytest.mark.parametrize("name", MLP)

@@ -556,7 +556,8 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] corr = np.empty(p if extrapolate else 0, dtype=dtype)
     cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
-    cdef bint converged = False, ws_is_all
+    cdef bint converged = False, ws_is_all, predicted = False
+    cdef floating screen_eps = 1e3 * (1.1920929e-07 if floating is float else 2.220446049250313e-16)
     cdef int32_t kk
 
     with nogil:
@@ -605,7 +606,8 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     _move(L, xv, sw, xm, &xs[0], j, v - w[j], &r[0], &st)
                     w[j] = v
             p_new = _primal_all(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
-            if not (p_new < p_old):
+            predicted = p_new < p_old
+            if not predicted:
                 for j in range(p):
                     if score[j] != w[j]:
                         _move(L, xv, sw, xm, &xs[0], j, score[j] - w[j], &r[0], &st)
@@ -656,11 +658,12 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         for j in range(p):
                             dual_corr[j] = prio[j]
                 gap = primal - d_best + 0.5 * unpen
-            if (gap if epoch > 0 else gap_own) <= tol_abs:
-                # the start is accepted as scikit-learn accepts it, on its own
-                # residual's gap; a dual point inherited from the previous alpha
-                # of a path only counts once the iterate has been worked on
-                # (accepting a path's prediction at once on it would stop on
+            if epoch > 0 and gap <= tol_abs or (
+                    epoch == 0 and not predicted and gap_own <= tol_abs):
+                # a caller's start is accepted as scikit-learn accepts it, on its
+                # own residual's gap; a path's prediction, or a dual point
+                # inherited from the previous alpha, counts only once the iterate
+                # has been worked on (accepted at once, they stop paths on
                 # points scikit-learn would still improve)
                 converged = True
             elif epoch < max_iter:
@@ -675,7 +678,11 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
                     else:
                         dist = 0.0
-                    if screening and dist > radius:
+                    # screened only beyond rounding: at a gap near zero (tol=0, or
+                    # a path's prediction) a feature of the support has dist at
+                    # rounding level, and removing it would stall the solver
+                    if screening and dist > radius + screen_eps * alpha * pf[j] / sqrt(
+                            norm2[j] + beta):
                         if w[j] != 0.0:
                             _move(L, xv, sw, xm, &xs[0], j, -w[j], &r[0], &st)
                             w[j] = 0.0

@@ -23,16 +23,19 @@ __all__ = ["ElasticNet", "Lasso"]
 
 
 def _implicit_centering_too_lossy(X, X_mean):
-    """True for dense float32 X whose column offsets dwarf their spread.
+    """True for float32 X whose column offsets dwarf their spread.
 
     Implicit centering keeps the residual uncentred, so about
     log10(|mean| / spread) of float32's ~7 digits are lost; past a ratio of 2
-    the kernel can stall (found by the property tests).  Two passes over X,
-    no copy.
+    the kernel can stall (found by the property tests).  Two passes over X
+    (over its stored values if sparse, where the implicit zeros count), no copy.
     """
-    if sp.issparse(X) or X.dtype != np.float32:
+    if X.dtype != np.float32:
         return False
-    spread = X.max(axis=0) - X.min(axis=0)
+    if sp.issparse(X):
+        spread = (X.max(axis=0).toarray() - X.min(axis=0).toarray()).ravel()
+    else:
+        spread = X.max(axis=0) - X.min(axis=0)
     return bool(np.any(np.abs(X_mean) > 2.0 * spread))
 
 
@@ -192,9 +195,19 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         X_mean, y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
         if X_mean is not None and _implicit_centering_too_lossy(X, X_mean):
             # float32 with an offset far above the spread: implicit centering
-            # would lose most digits, so centre a copy as scikit-learn always does
-            X = np.asfortranarray(X - X_mean)
-            X_mean = None
+            # would lose most digits.  Dense X: centre a copy, as scikit-learn
+            # always does.  Sparse X cannot be centred without densifying: solve
+            # in float64 on a float64 copy of its values (indices shared);
+            # coef_ and intercept_ stay float32.
+            if sp.issparse(X):
+                X = sp.csc_matrix((X.data.astype(np.float64), X.indices, X.indptr),
+                                  shape=X.shape)
+                X_mean, y_c = X_mean.astype(np.float64), y_c.astype(np.float64)
+                sw = None if sw is None else sw.astype(np.float64)
+                pf = None if pf is None else pf.astype(np.float64)
+            else:
+                X = np.asfortranarray(X - X_mean)
+                X_mean = None
 
         precompute = self.precompute
         if isinstance(precompute, str):  # 'auto'
