@@ -638,6 +638,30 @@ def test_float32_weighted_small_residual_converges(layout):
     assert est.coef_.dtype == np.float32  # solved in float64 when sparse, not returned so
 
 
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_float32_cv_with_dominant_offsets(layout):
+    """Check LassoCV folds on float32 X whose offsets dwarf the spread.
+
+    The folds get the same guard as the estimators (dense: centred copy of the
+    fold; sparse: float64 values): the fit converges, stays float32 and picks
+    the alpha the float64 fit picks on the same folds and grid.
+    """
+    rng = np.random.RandomState(3)
+    X = rng.rand(60, 4) * 0.01 + 100.0
+    y = (X - X.mean(0)) @ np.array([300.0, -200.0, 0.0, 100.0]) + rng.randn(60)
+    to = sp.csc_matrix if layout == "csc" else np.asarray
+    alphas = np.geomspace(1.0, 1e-3, 10) * alpha_max(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = skreg.LassoCV(cv=3, alphas=alphas, tol=1e-5, max_iter=50_000).fit(
+            to(X.astype(np.float32)), y.astype(np.float32))
+    ref = skreg.LassoCV(cv=3, alphas=alphas, tol=1e-10, max_iter=100_000).fit(X, y)
+    assert est.coef_.dtype == np.float32
+    assert est.alpha_ == pytest.approx(ref.alpha_, rel=1e-4)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-3,
+                               atol=1e-3 * np.abs(ref.coef_).max())
+
+
 @pytest.mark.parametrize("name", MLP)
 @pytest.mark.parametrize("c", [1e-150, 1e150])
 def test_mlp_extreme_feature_scale(name, c):

@@ -108,3 +108,39 @@ def _validate_penalty_factor(penalty_factor, n_features, dtype):
     pf = pf * (n_features / pf.sum())
     pf[excluded] = np.inf
     return pf.astype(dtype)
+
+
+def _implicit_centering_too_lossy(X, X_mean):
+    """True for float32 X whose column offsets dwarf their spread.
+
+    Implicit centering keeps the residual uncentred, so about
+    log10(|mean| / spread) of float32's ~7 digits are lost; past a ratio of 2
+    the kernel can stall (found by the property tests).  Two passes over X
+    (over its stored values if sparse, where the implicit zeros count), no copy.
+    """
+    if X.dtype != np.float32:
+        return False
+    if sp.issparse(X):
+        spread = (X.max(axis=0).toarray() - X.min(axis=0).toarray()).ravel()
+    else:
+        spread = X.max(axis=0) - X.min(axis=0)
+    return bool(np.any(np.abs(X_mean) > 2.0 * spread))
+
+
+def _guard_float32_centering(X, X_mean, y_c, sample_weight, penalty_factor):
+    """Make implicit centering safe for float32 X whose offsets dwarf the spread.
+
+    Dense X: centre a copy, as scikit-learn always does (X_mean becomes None).
+    Sparse X cannot be centred without densifying: its values are copied to
+    float64 (indices shared) and the fit runs in float64; the caller keeps the
+    float32 output dtype.  Anything else is returned as it is.
+    """
+    if X_mean is None or not _implicit_centering_too_lossy(X, X_mean):
+        return X, X_mean, y_c, sample_weight, penalty_factor
+    if not sp.issparse(X):
+        return np.asfortranarray(X - X_mean), None, y_c, sample_weight, penalty_factor
+    X = sp.csc_matrix((X.data.astype(np.float64), X.indices, X.indptr), shape=X.shape)
+
+    def up(a):
+        return None if a is None else np.asarray(a, dtype=np.float64)
+    return X, up(X_mean), up(y_c), up(sample_weight), up(penalty_factor)

@@ -10,6 +10,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import (
+    _guard_float32_centering,
     _centred_gram,
     _normalize_sample_weight,
     _preprocess,
@@ -20,23 +21,6 @@ from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, vali
 from skreg.utils._validation import check_numeric_target
 
 __all__ = ["ElasticNet", "Lasso"]
-
-
-def _implicit_centering_too_lossy(X, X_mean):
-    """True for float32 X whose column offsets dwarf their spread.
-
-    Implicit centering keeps the residual uncentred, so about
-    log10(|mean| / spread) of float32's ~7 digits are lost; past a ratio of 2
-    the kernel can stall (found by the property tests).  Two passes over X
-    (over its stored values if sparse, where the implicit zeros count), no copy.
-    """
-    if X.dtype != np.float32:
-        return False
-    if sp.issparse(X):
-        spread = (X.max(axis=0).toarray() - X.min(axis=0).toarray()).ravel()
-    else:
-        spread = X.max(axis=0) - X.min(axis=0)
-    return bool(np.any(np.abs(X_mean) > 2.0 * spread))
 
 
 class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -193,21 +177,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         sw = _normalize_sample_weight(sample_weight, X, dtype)
         pf = _validate_penalty_factor(self.penalty_factor, n_features, dtype)
         X_mean, y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
-        if X_mean is not None and _implicit_centering_too_lossy(X, X_mean):
-            # float32 with an offset far above the spread: implicit centering
-            # would lose most digits.  Dense X: centre a copy, as scikit-learn
-            # always does.  Sparse X cannot be centred without densifying: solve
-            # in float64 on a float64 copy of its values (indices shared);
-            # coef_ and intercept_ stay float32.
-            if sp.issparse(X):
-                X = sp.csc_matrix((X.data.astype(np.float64), X.indices, X.indptr),
-                                  shape=X.shape)
-                X_mean, y_c = X_mean.astype(np.float64), y_c.astype(np.float64)
-                sw = None if sw is None else sw.astype(np.float64)
-                pf = None if pf is None else pf.astype(np.float64)
-            else:
-                X = np.asfortranarray(X - X_mean)
-                X_mean = None
+        X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
 
         precompute = self.precompute
         if isinstance(precompute, str):  # 'auto'

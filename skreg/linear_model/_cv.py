@@ -33,6 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from skreg.linear_model._base import (
     _centred_xy,
+    _column_means,
+    _implicit_centering_too_lossy,
     _normalize_sample_weight,
     _preprocess,
     _validate_penalty_factor,
@@ -184,6 +186,11 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             use_gram = _auto_gram(X)
         elif not isinstance(use_gram, (bool, np.bool_)):
             use_gram = True
+        if (use_gram and self.fit_intercept
+                and _implicit_centering_too_lossy(X, _column_means(X, sw))):
+            # float32 whose offsets dwarf the spread: centring the Gram matrix
+            # (G - n m m^T) would cancel every digit; the folds centre X instead
+            use_gram = False
         gram = _weighted_gram(X, sw) if use_gram else None
         base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
                     positive=self.positive, random_state=self.random_state,

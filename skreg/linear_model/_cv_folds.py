@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from skreg.linear_model._base import _preprocess
+from skreg.linear_model._base import _guard_float32_centering, _preprocess
 
 
 class _PathPoint(RegressorMixin, BaseEstimator):
@@ -109,6 +109,9 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
     X_mean, y_c, X_offset, y_offset = _preprocess(X_train, y_train, fit_intercept,
                                                   sw_train)
     precompute = False
+    if gram is None:
+        X_train, X_mean, y_c, sw_train, _ = _guard_float32_centering(
+            X_train, X_mean, y_c, sw_train, None)
     if gram is not None:
         # X~^T S' X~ with S' = c S on the training rows (summing to n_train)
         G = gram - _weighted_gram(X_test, sw_test)
