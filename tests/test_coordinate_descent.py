@@ -419,3 +419,24 @@ def test_screening_at_zero_gap_keeps_the_support():
         est = Lasso(alpha=0.05, tol=0.0, max_iter=300).fit(Xr, yr)
     ref = sk.Lasso(alpha=0.05, tol=1e-12, max_iter=100_000).fit(Xr, yr)
     np.testing.assert_allclose(est.coef_, ref.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
+    """Check the kernel's quickselect working-set choice against a sort."""
+    from skreg._solvers._cd_fast import _select_smallest_py
+
+    rng = np.random.RandomState(seed)
+    p = 500
+    active = np.sort(rng.choice(p, 300, replace=False)).astype(np.int32)
+    score = rng.randint(0, 40, size=p).astype(np.float64)  # many ties
+    score[rng.choice(p, 30)] = -np.inf                    # the support
+    for k in (1, 17, 150, 300):
+        sel = _select_smallest_py(active, score, k)
+        assert sel.shape == (k,) and np.all(np.diff(sel) > 0)  # active's order
+        assert set(sel) <= set(active)
+        # the chosen scores are the k smallest among the active ones
+        np.testing.assert_array_equal(np.sort(score[sel]),
+                                      np.sort(score[active])[:k])
+    with pytest.raises(ValueError, match="k must be"):
+        _select_smallest_py(active, score, 0)

@@ -393,6 +393,73 @@ cdef floating _primal_all(const Layout* L, const floating* sw, floating* r, Resi
     return 0.5 * (_resid_norm2(L, sw, r) + beta * l2) + alpha * l1
 
 
+# --- working-set selection ------------------------------------------------------------
+
+cdef inline void _swap(floating* a, Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+    cdef floating t = a[i]
+    a[i] = a[j]
+    a[j] = t
+
+
+cdef floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
+    """The k-th smallest (0-based) of a[:n], by quickselect; reorders a."""
+    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
+    cdef floating pivot
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        if a[mid] < a[lo]:
+            _swap(a, lo, mid)
+        if a[hi] < a[lo]:
+            _swap(a, lo, hi)
+        if a[hi] < a[mid]:
+            _swap(a, mid, hi)
+        pivot = a[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                _swap(a, i, j)
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]  # between the two parts: equal to the pivot
+    return a[k]
+
+
+cdef void _select_smallest(const int32_t* active, Py_ssize_t n_active,
+                           const floating* score, Py_ssize_t k, floating* scratch,
+                           int32_t* out) noexcept nogil:
+    """The k features of ``active`` with the smallest scores, in active's order.
+
+    O(n_active) on average (quickselect for the k-th score, then one pass);
+    ties at the threshold are taken in order until k are chosen.
+    """
+    cdef Py_ssize_t i, m = 0, n_less = 0, ties
+    cdef floating thr, v
+    for i in range(n_active):
+        scratch[i] = score[active[i]]
+    thr = _kth_smallest(scratch, n_active, k - 1)
+    for i in range(n_active):
+        if score[active[i]] < thr:
+            n_less += 1
+    ties = k - n_less
+    for i in range(n_active):
+        v = score[active[i]]
+        if v < thr or (v == thr and ties > 0):
+            if v == thr:
+                ties -= 1
+            out[m] = active[i]
+            m += 1
+
+
 # --- Anderson extrapolation ---------------------------------------------------------
 
 cdef bint _anderson(floating* hist, Py_ssize_t m, floating* out) noexcept nogil:
@@ -535,6 +602,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] xs = np.zeros(p, dtype=dtype)
     cdef floating[::1] XtA = np.zeros(p, dtype=dtype)
     cdef floating[::1] score = np.empty(p, dtype=dtype)
+    cdef floating[::1] scratch = np.empty(p if working_set else 0, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
@@ -709,10 +777,9 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             inner_tol = tol_abs
         else:
             n_ws = ws_size
-            act = np.asarray(active[:n_active])
-            sc = np.asarray(score)[act]
-            sel = np.sort(act[np.argpartition(sc, n_ws - 1)[:n_ws]])
-            np.asarray(ws)[:n_ws] = sel
+            with nogil:
+                _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
+                                 &ws[0])
             inner_tol = max(0.3 * gap, tol_abs)
         if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
             hist = np.empty((ANDERSON_K + 1) * n_ws, dtype=dtype)
@@ -1025,3 +1092,14 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
                 if w_max == 0.0 or d_w_max <= tol * w_max or epoch % GAP_EVERY == 0:
                     break
     return _result(w, gap, tol_abs, epoch, converged)
+
+
+def _select_smallest_py(const int32_t[::1] active, const double[::1] score, Py_ssize_t k):
+    """Test hook for the working-set selection (see :func:`_select_smallest`)."""
+    cdef Py_ssize_t n = active.shape[0]
+    if not 0 < k <= n:
+        raise ValueError(f"k must be in [1, {n}], got {k}")
+    cdef double[::1] scratch = np.empty(n)
+    cdef int32_t[::1] out = np.empty(k, dtype=np.int32)
+    _select_smallest(&active[0], n, &score[0], k, &scratch[0], &out[0])
+    return np.asarray(out)
