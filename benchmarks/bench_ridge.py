@@ -116,10 +116,10 @@ def _loo_floor(X):
     """The products any exact leave-one-out needs when n > p, nothing else.
 
     The hat matrix's diagonal h_i(alpha) = sum_k (x~_i . v_k)^2 / (s_k + alpha)
-    needs X~ V (n p^2 flops, a GEMM) on top of the Gram matrix X~^T X~ (n p^2 / 2
-    with SYRK) that a Cholesky fit also needs; the eigendecomposition, the
-    centring and the per-alpha O(n p) work come on top.  V is a fixed random
-    orthogonal p x p matrix (its values do not change the cost).
+    needs X~ V (n p^2 flops, a GEMM) on top of the Gram matrix X~^T X~ that a
+    Cholesky fit also needs; the eigendecomposition itself, the centring and
+    the per-alpha O(n p) work come on top.  V is a fixed random orthogonal
+    p x p matrix (its values do not change the cost).
     """
     V = np.linalg.qr(np.random.default_rng(0).standard_normal((X.shape[1],) * 2))[0]
     m = X.mean(axis=0)

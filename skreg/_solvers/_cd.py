@@ -116,7 +116,8 @@ def solve_enet(
             col_stats["known"] = False
         common["col_stats"] = col_stats["stats"]
         common["col_stats_known"] = col_stats["known"]
-        if l2_reg == 0 and l1_reg > 0:
+        if l2_reg == 0 and l1_reg > 0 and n_samples <= 20 * n_features:
+            # (the kernel extrapolates the Lasso's dual only for n <= 20 p)
             if "dual_u" not in col_stats:
                 col_stats["dual_u"] = np.empty(n_samples, dtype=dtype)
                 col_stats["dual_corr"] = np.empty(n_features, dtype=dtype)

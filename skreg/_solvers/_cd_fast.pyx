@@ -617,7 +617,11 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
     cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
     cdef floating scale_cand, gap_cand, d_in_best, gap_own
-    cdef bint extrapolate = alpha > 0.0 and beta == 0.0
+    # Dual extrapolation (the Lasso) keeps K + 1 residuals: 6 n floats.  On tall
+    # problems (n > 20 p) that history outweighs the p-sized state many times,
+    # the rescaled residual is already a tight dual point (few features,
+    # well-posed), and fits end before the history fills; they go without.
+    cdef bint extrapolate = alpha > 0.0 and beta == 0.0 and n <= 20 * p
     cdef Py_ssize_t n_rhist = 0
     cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
     cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
