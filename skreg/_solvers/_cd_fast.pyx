@@ -32,6 +32,10 @@ Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
   iteration, until the full gap certifies the whole problem.
 * Anderson extrapolation of the inner iterates (Bertrand & Massias 2021),
   accepted only when it lowers the objective.
+* Along a path (successive calls sharing ``col_stats``/dual buffers): the
+  previous alpha's best Lasso dual point, rescaled, certifies the warm start
+  to second order in the step, and a secant prediction of the solution is
+  taken as the start when it lowers the objective.
 * Implicit centering and weights: the residual is kept as r = S R minus a
   scalar multiple of s, so a coordinate update costs O(nnz(x_j)) even for a
   centred sparse design, and no weighted or centred copy of X is made.
