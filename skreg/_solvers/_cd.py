@@ -10,7 +10,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
-from skreg._solvers._cd_fast import enet_cd_dense, enet_cd_gram, enet_cd_sparse
+from skreg._solvers._cd_fast import (
+    enet_cd_dense,
+    enet_cd_gram,
+    enet_cd_sparse,
+    lasso_dual_extrapolated,
+)
 
 __all__ = ["solve_enet", "solve_enet_gram"]
 
@@ -116,8 +121,7 @@ def solve_enet(
             col_stats["known"] = False
         common["col_stats"] = col_stats["stats"]
         common["col_stats_known"] = col_stats["known"]
-        if l2_reg == 0 and l1_reg > 0 and n_samples <= 20 * n_features:
-            # (the kernel extrapolates the Lasso's dual only for n <= 20 p)
+        if l2_reg == 0 and l1_reg > 0 and lasso_dual_extrapolated(n_samples, n_features):
             if "dual_u" not in col_stats:
                 col_stats["dual_u"] = np.empty(n_samples, dtype=dtype)
                 col_stats["dual_corr"] = np.empty(n_features, dtype=dtype)

@@ -60,6 +60,7 @@ cdef enum:
     GAP_EVERY = 10          # inner gap checked at least every GAP_EVERY epochs
     WS_START = 10           # first working-set size (celer's p0)
     SUB_SWEEPS = 10         # sweeps over the non-zeros between two full sweeps
+    EXTRAPOLATE_N_PER_P = 20  # dual extrapolation only for n <= this * p
 
 
 ctypedef struct Layout:
@@ -371,26 +372,12 @@ cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* s
                       const floating* w, floating alpha, floating beta,
                       const floating* pf, const int32_t* feats,
                       Py_ssize_t n_feats) noexcept nogil:
-    """P(w) from the residual state; the support of w lies in feats."""
+    """P(w) from the residual state; the support of w lies in feats (NULL: all)."""
     cdef Py_ssize_t j, k
     cdef floating l1 = 0.0, l2 = 0.0
     _fold(L, sw, r, st)
-    for k in range(n_feats):
-        j = feats[k]
-        if w[j] != 0.0:
-            l1 += pf[j] * fabs(w[j])
-            l2 += w[j] * w[j]
-    return 0.5 * (_resid_norm2(L, sw, r) + beta * l2) + alpha * l1
-
-
-cdef floating _primal_all(const Layout* L, const floating* sw, floating* r, Resid* st,
-                          const floating* w, floating alpha, floating beta,
-                          const floating* pf) noexcept nogil:
-    """P(w) from the residual state, w of any support."""
-    cdef Py_ssize_t j
-    cdef floating l1 = 0.0, l2 = 0.0
-    _fold(L, sw, r, st)
-    for j in range(L.n_features):
+    for k in range(n_feats if feats != NULL else L.n_features):
+        j = feats[k] if feats != NULL else k
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
             l2 += w[j] * w[j]
@@ -571,6 +558,17 @@ cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
         norm2_j[0] = 0.0
 
 
+cpdef bint lasso_dual_extrapolated(Py_ssize_t n_samples, Py_ssize_t n_features):
+    """Whether a Lasso fit of this shape uses (and hands on) dual extrapolation.
+
+    It keeps K + 1 residuals: 6 n floats.  On tall problems (n > 20 p) that
+    history outweighs the p-sized state many times, the rescaled residual is
+    already a tight dual point (few features, well-posed), and fits end before
+    the history fills; they go without.
+    """
+    return n_samples <= EXTRAPOLATE_N_PER_P * n_features
+
+
 def _result(w, gap, tol_abs, epoch, converged):
     """The kernels' return value, warning as scikit-learn does if not converged."""
     if not converged:
@@ -621,11 +619,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
     cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
     cdef floating scale_cand, gap_cand, d_in_best, gap_own
-    # Dual extrapolation (the Lasso) keeps K + 1 residuals: 6 n floats.  On tall
-    # problems (n > 20 p) that history outweighs the p-sized state many times,
-    # the rescaled residual is already a tight dual point (few features,
-    # well-posed), and fits end before the history fills; they go without.
-    cdef bint extrapolate = alpha > 0.0 and beta == 0.0 and n <= 20 * p
+    cdef bint extrapolate = alpha > 0.0 and beta == 0.0 and lasso_dual_extrapolated(n, p)
     cdef Py_ssize_t n_rhist = 0
     cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
     cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
@@ -672,7 +666,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         if w_pred != NULL:
             # a path's predicted start (extrapolated along the path): taken
             # only if it beats the warm start w on this alpha's objective
-            p_old = _primal_all(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, NULL, p)
             for j in range(p):
                 score[j] = w[j]
                 v = w_pred[j] if norm2[j] > 0.0 else 0.0
@@ -681,7 +675,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 if v != w[j]:
                     _move(L, xv, sw, xm, &xs[0], j, v - w[j], &r[0], &st)
                     w[j] = v
-            p_new = _primal_all(L, sw, &r[0], &st, &w[0], alpha, beta, pf)
+            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, NULL, p)
             predicted = p_new < p_old
             if not predicted:
                 for j in range(p):
