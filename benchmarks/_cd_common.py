@@ -280,7 +280,76 @@ def add_common_args(ap):
     ap.add_argument("--out", default=None, metavar="FILE.json",
                     help="write the raw results (every repeat, calibration "
                          "tries, environment) to this JSON file")
-    ap.add_argument("--blas-threads", type=int, default=1,
-                    help="BLAS threads (threadpoolctl); default 1, see README")
+    ap.add_argument("--blas-threads", default="1",
+                    help="BLAS threads (threadpoolctl): a number, or 'default' "
+                         "for the libraries' own setting (what users run); "
+                         "default 1, see README")
+    ap.add_argument("--busy", action="store_true",
+                    help="keep one core busy while timing (a spinning child "
+                         "process, ended with the run and after --busy-cap "
+                         "seconds at the latest), as on a machine where "
+                         "another program runs")
+    ap.add_argument("--busy-cap", type=float, default=3600.0,
+                    help="upper bound on the spinning child's life (seconds)")
     ap.add_argument("--skreg-standin", action="store_true",
                     help=__import__("argparse").SUPPRESS)
+
+
+# --------------------------------------------------------------------------
+# the conditions a run is timed under: BLAS threads and a busy core
+# --------------------------------------------------------------------------
+_SPIN = ("import time\n"
+         "end = time.monotonic() + {cap}\n"
+         "while time.monotonic() < end:\n"
+         "    pass\n")
+
+
+class busy_core:
+    """Keep one core busy: a child process spinning for at most ``cap`` s.
+
+    Ended when the block exits (or, if this process dies first, by its own
+    time bound), so a benchmark can never leave a spinner behind for long.
+    """
+
+    def __init__(self, enabled=True, cap=3600.0):
+        self.enabled, self.cap, self.proc = enabled, cap, None
+
+    def __enter__(self):
+        if self.enabled:
+            import subprocess
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _SPIN.format(cap=float(self.cap))])
+            time.sleep(0.5)     # let it reach the loop
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+        return False
+
+
+def blas_threads(args):
+    """``--blas-threads`` as threadpoolctl's limit (None = library default)."""
+    v = str(args.blas_threads)
+    return None if v == "default" else int(v)
+
+
+def timing_conditions(args):
+    """A context: BLAS threads as asked, and a busy core with ``--busy``."""
+    import contextlib
+
+    from threadpoolctl import threadpool_limits
+    stack = contextlib.ExitStack()
+    limit = blas_threads(args)
+    if limit is not None:
+        stack.enter_context(threadpool_limits(limits=limit, user_api="blas"))
+    stack.enter_context(busy_core(getattr(args, "busy", False),
+                                  getattr(args, "busy_cap", 3600.0)))
+    return stack
+
+
+def conditions_line(args):
+    return (f"BLAS threads: {args.blas_threads}"
+            + ("; one core kept busy by a spinning process" if
+               getattr(args, "busy", False) else "; no extra load"))

@@ -49,9 +49,10 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, finish, add_common_args, cached_reference_dual,
-                        calibrate, env_lines, env_record, fmt_ms, pb,
-                        require_skreg, solvers_for)
+from _cd_common import (add_common_args, cached_reference_dual, calibrate,
+                        conditions_line, env_lines, env_record, finish,
+                        fmt_ms, pb, Quiet, require_skreg, solvers_for,
+                        timing_conditions)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 
@@ -160,7 +161,7 @@ def to_markdown(res):
     solvers = res["solvers"]
     L = ["## bench_cd: single-alpha Lasso / ElasticNet, tol calibrated to rel gap "
          "<= 1e-6", "", env_lines(res["env"]), "",
-         f"BLAS threads: {res['blas_threads']}; total {res['total_s']:.0f}s. "
+         f"{res.get('conditions', res['blas_threads'])}; total {res['total_s']:.0f}s. "
          "Cells: median ms (calibrated tol); '!' = target rel gap not reached "
          "(best tried shown). Ratios < 1: skreg faster. (CPU) = the same ratio "
          "on process CPU time, a cross-check when the machine is loaded (load "
@@ -238,10 +239,10 @@ def main():
 
     t_start = time.perf_counter()
     res = {"env": env_record(args, "bench_cd.py"), "blas_threads": args.blas_threads,
+           "conditions": conditions_line(args),
            "solvers": solvers, "target_rel_gap": pb.TARGET_REL_GAP, "configs": []}
     print(env_lines(res["env"]), flush=True)
-    from threadpoolctl import threadpool_limits
-    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+    with timing_conditions(args):
         for name in problems:
             P = pb.get_problem(name)
             print(f"== {name} {P.shape}", flush=True)

@@ -48,9 +48,9 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, finish, add_common_args, available,
-                        cached_reference_dual, env_lines, env_record, pb,
-                        skreg_module)
+from _cd_common import (add_common_args, available, cached_reference_dual,
+                        conditions_line, env_lines, env_record, finish, pb,
+                        Quiet, skreg_module, timing_conditions)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 ALL_SOLVERS = ["skreg", "sklearn", "celer", "skglm"]
@@ -207,7 +207,7 @@ def bench_model(P, model, solvers, args, skreg_mod, log):
 def to_markdown(res):
     L = ["## bench_cv: LassoCV / ElasticNetCV(l1_ratio=0.5), cv=5, 100 alphas, "
          "default tol, n_jobs=1", "", env_lines(res["env"]), "",
-         f"BLAS threads: {res['blas_threads']}; total {res['total_s']:.0f}s. "
+         f"{res.get('conditions', res['blas_threads'])}; total {res['total_s']:.0f}s. "
          + "".join(f"skglm first call (JIT) {c['model']}: "
                    f"{c['skglm_first_call_s']:.1f}s. " for c in res["configs"]
                    if "skglm_first_call_s" in c) +
@@ -273,10 +273,10 @@ def main():
             solvers.remove("skreg")
     t_start = time.perf_counter()
     res = {"env": env_record(args, "bench_cv.py"), "blas_threads": args.blas_threads,
+           "conditions": conditions_line(args),
            "configs": [], "notes": notes}
     print(env_lines(res["env"]), flush=True)
-    from threadpoolctl import threadpool_limits
-    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+    with timing_conditions(args):
         P = pb.get_problem(args.problem)
         for model in args.models.split(","):
             if model not in MODELS:

@@ -46,9 +46,10 @@ import time
 
 import numpy as np
 
-from _cd_common import (Quiet, finish, add_common_args, cached_array, calibrate,
-                        env_lines, env_record, fingerprint, pb, require_skreg,
-                        solvers_for)
+from _cd_common import (add_common_args, cached_array, calibrate,
+                        conditions_line, env_lines, env_record, fingerprint,
+                        finish, pb, Quiet, require_skreg, solvers_for,
+                        timing_conditions)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 PATH_GRID = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8,
@@ -207,7 +208,7 @@ def to_markdown(res):
     L = [f"## bench_path: {c0['n_alphas']}-alpha paths (alpha_max -> "
          f"alpha_max*{c0['eps']:g}), tol calibrated to max rel gap "
          f"<= {res['target']:g} over the path", "", env_lines(res["env"]), "",
-         f"BLAS threads: {res['blas_threads']}; total {res['total_s']:.0f}s. "
+         f"{res.get('conditions', res['blas_threads'])}; total {res['total_s']:.0f}s. "
          "Dense problems centred first, sparse raw without intercept. "
          "x sk = wall / sklearn wall; skreg/best = skreg wall / fastest other "
          "solver that reached the target. '!' = target not reached.", "",
@@ -267,10 +268,10 @@ def main():
     solvers = solvers_for(args)
     t_start = time.perf_counter()
     res = {"env": env_record(args, "bench_path.py"), "blas_threads": args.blas_threads,
+           "conditions": conditions_line(args),
            "target": args.target, "solvers": solvers, "configs": []}
     print(env_lines(res["env"]), flush=True)
-    from threadpoolctl import threadpool_limits
-    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+    with timing_conditions(args):
         for name in args.problems.split(","):
             P = pb.get_problem(name)
             print(f"== {name} {P.shape}", flush=True)
