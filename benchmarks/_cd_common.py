@@ -59,6 +59,29 @@ def _import_problems():
 
 pb = _import_problems()
 
+# Real data, bundled with scikit-learn (nothing is downloaded), beside the
+# synthetic reference problems of problems.py.
+REAL_PROBLEMS = {
+    "diabetes": "442 x 10 clinical measurements, standardised (load_diabetes)",
+    "breast_cancer": ("569 x 30 raw, strongly correlated tumour measurements "
+                      "of very different scales, y = diagnosis (ill-conditioned)"),
+    "digits": ("1797 x 64 8x8 pixel intensities, many zero and near-constant "
+               "columns, y = the digit (load_digits)"),
+}
+PROBLEM_NAMES = list(pb.PROBLEM_NAMES) + list(REAL_PROBLEMS)
+
+
+def get_problem(name):
+    """A reference problem of problems.py, or a real dataset (REAL_PROBLEMS)."""
+    if name not in REAL_PROBLEMS:
+        return pb.get_problem(name)
+    from sklearn import datasets
+    loader = getattr(datasets, f"load_{name}")
+    X, y = loader(return_X_y=True)
+    return pb.Problem(name=name, X=np.asfortranarray(X, dtype=np.float64),
+                      y=np.asarray(y, dtype=np.float64),
+                      description=REAL_PROBLEMS[name])
+
 # import skreg from this checkout (scripts run as python benchmarks/x.py)
 if REPO not in sys.path:
     sys.path.insert(0, REPO)

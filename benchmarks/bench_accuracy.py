@@ -37,36 +37,17 @@ import warnings
 
 import numpy as np
 
-from _cd_common import env_lines, env_record, pb, require_skreg, write_json
+from _cd_common import (REAL_PROBLEMS, env_lines, env_record, get_problem, pb,
+                        require_skreg, write_json)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 TOLS = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
 FLOOR = 1e-12
-REAL = ("diabetes", "breast_cancer", "digits")
-
-
-def real_problem(name):
-    """(X, y) of a dataset bundled with scikit-learn, as a regression problem."""
-    from sklearn import datasets
-    if name == "diabetes":
-        X, y = datasets.load_diabetes(return_X_y=True)
-    elif name == "breast_cancer":
-        # 30 strongly correlated, unscaled measurements: an ill-conditioned design
-        X, y = datasets.load_breast_cancer(return_X_y=True)
-        y = y.astype(float)
-    elif name == "digits":
-        # 8x8 pixels: many zero and near-constant columns; y = the digit
-        X, y = datasets.load_digits(return_X_y=True)
-        y = y.astype(float)
-    else:
-        raise ValueError(name)
-    return np.asfortranarray(X, dtype=np.float64), y
+REAL = tuple(REAL_PROBLEMS)
 
 
 def get(name):
-    if name in REAL:
-        return real_problem(name)
-    prob = pb.get_problem(name)
+    prob = get_problem(name)
     return prob.X, prob.y
 
 

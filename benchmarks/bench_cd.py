@@ -49,7 +49,8 @@ import time
 
 import numpy as np
 
-from _cd_common import (add_common_args, cached_reference_dual, calibrate,
+from _cd_common import (PROBLEM_NAMES, get_problem,
+                        add_common_args, cached_reference_dual, calibrate,
                         conditions_line, env_lines, env_record, finish,
                         fmt_ms, pb, Quiet, require_skreg, solvers_for,
                         timing_conditions)
@@ -200,8 +201,8 @@ def to_markdown(res):
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--problems", default=",".join(pb.PROBLEM_NAMES),
-                    help="comma-separated, from: " + ", ".join(pb.PROBLEM_NAMES))
+    ap.add_argument("--problems", default=",".join(PROBLEM_NAMES),
+                    help="comma-separated, from: " + ", ".join(PROBLEM_NAMES))
     ap.add_argument("--models", default="lasso,enet", help="lasso,enet")
     ap.add_argument("--divs", default="10,100",
                     help="alpha = alpha_max / div (default 10,100)")
@@ -223,14 +224,14 @@ def main():
     add_common_args(ap)
     args = ap.parse_args()
     if args.quick:
-        if args.problems == ",".join(pb.PROBLEM_NAMES):
+        if args.problems == ",".join(PROBLEM_NAMES):
             args.problems = "wide-dense,leukemia-like"
         args.divs, args.repeats = "10", min(args.repeats, 3)
     problems = args.problems.split(",")
     models = args.models.split(",")
     for name in problems:
-        if name not in pb.PROBLEM_NAMES:
-            ap.error(f"unknown problem {name!r}; choose from {pb.PROBLEM_NAMES}")
+        if name not in PROBLEM_NAMES:
+            ap.error(f"unknown problem {name!r}; choose from {PROBLEM_NAMES}")
     for m in models:
         if m not in MODELS:
             ap.error(f"unknown model {m!r}; choose from {list(MODELS)}")
@@ -244,7 +245,7 @@ def main():
     print(env_lines(res["env"]), flush=True)
     with timing_conditions(args):
         for name in problems:
-            P = pb.get_problem(name)
+            P = get_problem(name)
             print(f"== {name} {P.shape}", flush=True)
             for model in models:
                 for div in [int(d) for d in args.divs.split(",")]:

@@ -48,7 +48,8 @@ import time
 
 import numpy as np
 
-from _cd_common import (add_common_args, available, cached_reference_dual,
+from _cd_common import (PROBLEM_NAMES, get_problem,
+                        add_common_args, available, cached_reference_dual,
                         conditions_line, env_lines, env_record, finish, pb,
                         Quiet, skreg_module, timing_conditions)
 
@@ -237,7 +238,7 @@ def to_markdown(res):
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--problem", default="wide-dense", choices=pb.PROBLEM_NAMES)
+    ap.add_argument("--problem", default="wide-dense", choices=PROBLEM_NAMES)
     ap.add_argument("--models", default="lasso,enet", help="lasso,enet")
     ap.add_argument("--solvers", default=",".join(ALL_SOLVERS),
                     help="subset of " + ",".join(ALL_SOLVERS))
@@ -277,7 +278,7 @@ def main():
            "configs": [], "notes": notes}
     print(env_lines(res["env"]), flush=True)
     with timing_conditions(args):
-        P = pb.get_problem(args.problem)
+        P = get_problem(args.problem)
         for model in args.models.split(","):
             if model not in MODELS:
                 ap.error(f"unknown model {model!r}")

@@ -46,7 +46,8 @@ import time
 
 import numpy as np
 
-from _cd_common import (add_common_args, cached_array, calibrate,
+from _cd_common import (PROBLEM_NAMES, get_problem,
+                        add_common_args, cached_array, calibrate,
                         conditions_line, env_lines, env_record, fingerprint,
                         finish, pb, Quiet, require_skreg, solvers_for,
                         timing_conditions)
@@ -233,7 +234,7 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--problems", default="wide-dense,sparse-text-like",
-                    help="comma-separated, from: " + ", ".join(pb.PROBLEM_NAMES))
+                    help="comma-separated, from: " + ", ".join(PROBLEM_NAMES))
     ap.add_argument("--models", default="lasso,enet", help="lasso,enet")
     ap.add_argument("--n-alphas", type=int, default=100)
     ap.add_argument("--eps", type=float, default=1e-3,
@@ -259,8 +260,8 @@ def main():
             args.models = "lasso"
         args.n_alphas, args.eps, args.repeats = 20, 1e-2, 1
     for name in args.problems.split(","):
-        if name not in pb.PROBLEM_NAMES:
-            ap.error(f"unknown problem {name!r}; choose from {pb.PROBLEM_NAMES}")
+        if name not in PROBLEM_NAMES:
+            ap.error(f"unknown problem {name!r}; choose from {PROBLEM_NAMES}")
     for m in args.models.split(","):
         if m not in MODELS:
             ap.error(f"unknown model {m!r}; choose from {list(MODELS)}")
@@ -273,7 +274,7 @@ def main():
     print(env_lines(res["env"]), flush=True)
     with timing_conditions(args):
         for name in args.problems.split(","):
-            P = pb.get_problem(name)
+            P = get_problem(name)
             print(f"== {name} {P.shape}", flush=True)
             for model in args.models.split(","):
                 res["configs"].append(bench_problem_model(
