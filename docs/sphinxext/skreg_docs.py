@@ -10,7 +10,6 @@
 """
 
 import inspect
-import os
 import tempfile
 from pathlib import Path
 
@@ -121,18 +120,22 @@ def write_api_index(docs_dir):
 
 # -- sphinx-gallery hooks ------------------------------------------------------
 
-FIGURE_DIR = tempfile.mkdtemp(prefix="skreg-docs-")
-# the examples write PNGs of their own: send them out of the source tree
+# The examples write PNGs of their own: these arguments send them to a
+# temporary folder instead of examples/ (the gallery shows the figures).
 EXAMPLE_ARGV = {
-    "plot_lasso_path.py": ["--out", os.path.join(FIGURE_DIR, "lasso_path.png")],
-    "plot_elasticnet_cv.py": ["--out", os.path.join(FIGURE_DIR, "elasticnet_cv.png")],
-    "plot_dropout.py": [FIGURE_DIR],
+    "plot_lasso_path.py": ["--out", "{tmp}/lasso_path.png"],
+    "plot_elasticnet_cv.py": ["--out", "{tmp}/elasticnet_cv.png"],
+    "plot_dropout.py": ["{tmp}"],
 }
+_output_dir = []
 
 
 def reset_argv(gallery_conf, script_vars):
     """The command-line arguments an example runs with in the gallery."""
-    return list(EXAMPLE_ARGV.get(Path(script_vars["src_file"]).name, []))
+    if not _output_dir:
+        _output_dir.append(tempfile.mkdtemp(prefix="skreg-docs-"))
+    args = EXAMPLE_ARGV.get(Path(script_vars["src_file"]).name, [])
+    return [a.format(tmp=_output_dir[0]) for a in args]
 
 
 _saved_figures = []  # figures the running example saved (and maybe closed)

@@ -12,7 +12,7 @@ __all__ = ["RegularizationPathDisplay"]
 
 def _path_with_intercept(X, y, *, l1_ratio, alphas, eps, fit_intercept,
                          sample_weight, penalty_factor, positive, **params):
-    """(alphas, coefs) of the path, centred implicitly when fitting an intercept."""
+    """(alphas, coefs) of the path, centered implicitly when fitting an intercept."""
     X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32], order="F")
     y = check_array(y, ensure_2d=False, dtype=X.dtype.type)
     sw = _normalize_sample_weight(sample_weight, X, X.dtype)
