@@ -210,7 +210,10 @@ def _source_path(name):
 
 def _split_warnings(stderr):
     """(warnings not pending, number pending, set of pending names that warned)."""
-    pending = {_source_path(n): n for n, c in PENDING.items() if "SKREG-RST" in c}
+    pending = {}  # source path -> the pending public names documented from it
+    for name, codes in PENDING.items():
+        if "SKREG-RST" in codes:
+            pending.setdefault(_source_path(name), []).append(name)
     new, n_pending, seen = [], 0, set()
     for line in stderr.splitlines():
         if not WARNING_LINE.search(line):
@@ -218,7 +221,7 @@ def _split_warnings(stderr):
         m = DOCSTRING_OF.search(line)
         where = m.group(1) if m else None
         if where in pending:
-            seen.add(pending[where])
+            seen.update(pending[where])
             n_pending += 1
         else:
             new.append(line)
