@@ -1,4 +1,7 @@
-"""The same GridSearchCV on a dask.distributed cluster, through joblib.
+"""
+===================================================
+The same GridSearchCV on a dask.distributed cluster
+===================================================
 
 Users move cross-validation onto a cluster without changing the search: the
 GridSearchCV of ``grid_search_pipeline.py`` is run once locally and once
@@ -9,7 +12,8 @@ worker processes, which pickle skreg's estimators); on a real cluster, pass
 the scheduler's address to ``Client`` instead.  Both runs give the same
 ``best_params_``.
 
-Needs the optional extra: ``pip install 'skreg[dask]'``.
+Needs the optional extra: ``pip install 'skreg[dask]'``.  The documentation
+shows this example without running it (it starts a cluster)::
 
     python examples/dask_grid_search.py [--processes] [--workers 2]
 """
@@ -63,7 +67,7 @@ def main(processes=False, n_workers=2):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip("\n=").split("\n")[0])
     parser.add_argument("--processes", action="store_true",
                         help="worker processes instead of threads")
     parser.add_argument("--workers", type=int, default=2)

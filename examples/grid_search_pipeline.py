@@ -1,15 +1,20 @@
-"""skreg estimators in a Pipeline under GridSearchCV, as any scikit-learn estimator.
+"""
+=================================================
+skreg estimators in a Pipeline under GridSearchCV
+=================================================
 
-Part 1 searches ElasticNet's alpha and l1_ratio behind a StandardScaler on
-the diabetes data, and checks that scikit-learn's own ElasticNet in the same
-search picks the same parameters.  Part 2 searches an MLP's dropout_rate and
-dropout_mode on the digits data; it runs once ``skreg.MLPClassifier`` exists
-(it is being written) and is skipped with a message before.
-
-    python examples/grid_search_pipeline.py [--n-jobs 2]
+skreg's estimators are scikit-learn estimators: they go into a ``Pipeline``
+and a ``GridSearchCV`` unchanged.  Part 1 searches ElasticNet's alpha and
+l1_ratio behind a StandardScaler on the diabetes data, and checks that
+scikit-learn's own ElasticNet in the same search picks the same parameters.
+Part 2 searches an MLP's dropout_rate and dropout_mode on the digits data;
+it runs once ``skreg.MLPClassifier`` exists and is skipped with a message
+before.
 
 ``linear_search`` and ``dropout_search`` build the searches; the dask example
-runs the very same ones on a cluster.
+runs the very same ones on a cluster::
+
+    python examples/grid_search_pipeline.py [--n-jobs 2]
 """
 
 import argparse
@@ -100,6 +105,6 @@ def main(n_jobs=None):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip("\n=").split("\n")[0])
     parser.add_argument("--n-jobs", type=int, default=None)
     main(parser.parse_args().n_jobs)

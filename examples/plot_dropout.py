@@ -1,4 +1,7 @@
-"""Dropout on a small, overfitting-prone problem: loss curves and MC-dropout spread.
+"""
+==================================================================
+Dropout on an overfitting-prone problem: loss curves and MC spread
+==================================================================
 
 Trains skreg's MLPClassifier (two hidden layers of 256 ReLU units, Adam) on
 300 rows with 200 features (20 informative) for 60 epochs, with dropout 0,
@@ -11,8 +14,9 @@ the mean probability, marking the misclassified points.
 
 Writes ``plot_dropout_curves.png`` and ``plot_dropout_mc.png`` to the current
 directory (or to the directory given as the first argument).  Runs headless
-in well under a minute (about 45 s on two busy cores); needs skreg
-importable (``pip install -e .``, or ``PYTHONPATH=. python examples/plot_dropout.py``).
+in well under a minute; needs skreg importable (``pip install -e .``)::
+
+    python examples/plot_dropout.py [OUTDIR]
 
 What it showed when written: every network reaches training accuracy 1; the
 held-out log-loss bottoms out at ~0.65 after 4-6 epochs without dropout or

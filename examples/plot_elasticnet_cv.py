@@ -1,12 +1,15 @@
-"""Choosing alpha and l1_ratio by cross-validation with ElasticNetCV.
+"""
+===============================================
+Choosing alpha and l1_ratio by cross-validation
+===============================================
 
-Fits skreg's ElasticNetCV and scikit-learn's on the same 5 splits, shows
-that they choose the same (alpha, l1_ratio), and adds what scikit-learn
-lacks: ``alpha_1se_`` (the sparser model within one standard error of the
-best, glmnet's lambda.1se) and ``scoring`` (here the mean absolute error,
-still along the warm-started paths).  Draws the CV curves with
-:class:`skreg.plotting.CVCurveDisplay` into a PNG (``--out``) when matplotlib
-is installed.
+Fits skreg's :class:`~skreg.ElasticNetCV` and scikit-learn's on the same 5
+splits, shows that they choose the same (alpha, l1_ratio), and adds what
+scikit-learn lacks: ``alpha_1se_`` (the sparser model within one standard
+error of the best, glmnet's lambda.1se) and ``scoring`` (here the mean
+absolute error, still along the warm-started paths).  Draws the CV curves
+with :class:`skreg.plotting.CVCurveDisplay` into a PNG (``--out``) when
+matplotlib is installed::
 
     python examples/plot_elasticnet_cv.py --out elasticnet_cv.png
 """
@@ -71,6 +74,6 @@ def main(out="elasticnet_cv.png"):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip("\n=").split("\n")[0])
     parser.add_argument("--out", default="elasticnet_cv.png")
     main(parser.parse_args().out)

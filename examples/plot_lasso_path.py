@@ -1,10 +1,14 @@
-"""Lasso and elastic-net regularization paths on the diabetes data.
+"""
+==========================================
+Lasso and elastic-net regularization paths
+==========================================
 
-Computes the Lasso path with skreg's warm-started coordinate descent, checks
-it against scikit-learn's ``lasso_path`` on the same grid, and draws it with
-:class:`skreg.plotting.RegularizationPathDisplay` (glmnet's coefficient plot)
-next to an elastic-net path.  Headless: the figure is written to a PNG
-(``--out``), and skipped with a message when matplotlib is not installed.
+Computes the Lasso path of the diabetes data with skreg's warm-started
+coordinate descent, checks it against scikit-learn's ``lasso_path`` on the
+same grid, and draws it with :class:`skreg.plotting.RegularizationPathDisplay`
+(glmnet's coefficient plot) next to an elastic-net path.  Headless: the
+figure is written to a PNG (``--out``), and skipped with a message when
+matplotlib is not installed::
 
     python examples/plot_lasso_path.py --out lasso_path.png
 """
@@ -62,6 +66,6 @@ def main(out="lasso_path.png"):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip("\n=").split("\n")[0])
     parser.add_argument("--out", default="lasso_path.png")
     main(parser.parse_args().out)

@@ -4,7 +4,7 @@ Choosing the ridge penalty by leave-one-out (LOO)
 ==================================================
 
 :class:`skreg.RidgeCV` computes the exact leave-one-out error of every
-candidate ``alpha`` from ONE eigendecomposition of the centred design, so a
+candidate ``alpha`` from ONE eigendecomposition of the centered design, so a
 fine grid of 100 alphas costs about as much as a few plain fits.  This script
 checks the LOO curve against brute-force refits on a few alphas, compares
 the chosen alpha with 5-fold CV, and plots the curve (headless; the figure

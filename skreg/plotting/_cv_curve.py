@@ -45,12 +45,17 @@ class CVCurveDisplay:
     Parameters
     ----------
     alphas : ndarray of shape (n_alphas,)
+        The grid of alphas (the x axis, log scale).
     cv_values : ndarray of shape (n_alphas, n_folds)
         The per-fold error (or score) at each alpha.
     alpha_ : float, default=None
+        The alpha chosen by cross-validation, marked by a dashed line.
     alpha_1se_ : float, default=None
+        The one-standard-error choice, marked by a dotted line.
     ylabel : str, default='mean squared error'
+        What ``cv_values`` measures (the y label and the curve's legend).
     estimator_name : str, default=None
+        Prefixed to the title.
 
     Attributes
     ----------
@@ -61,8 +66,11 @@ class CVCurveDisplay:
     fold_lines_ : list of matplotlib Line2D
         One per fold (empty unless ``show_folds=True``).
     alpha_line_, alpha_1se_line_ : matplotlib Line2D or None
+        The vertical lines at ``alpha_`` and ``alpha_1se_`` (None when not given).
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
 
     Examples
     --------
@@ -92,6 +100,7 @@ class CVCurveDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         show_folds : bool, default=False
             Also draw each fold's curve, thin and faint.
         **kwargs : dict
@@ -100,6 +109,7 @@ class CVCurveDisplay:
         Returns
         -------
         display : CVCurveDisplay
+            ``self``, with ``line_``, ``band_``, ``ax_`` ... set.
         """
         ax, fig = _get_ax(ax)
         alphas = np.asarray(self.alphas)
@@ -150,12 +160,14 @@ class CVCurveDisplay:
             Which l1_ratio's curve (ElasticNetCV with several); default the
             chosen ``l1_ratio_``.  The alpha lines are drawn only for it.
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         **kwargs : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : CVCurveDisplay
+            The display, already drawn.
         """
         alphas, values, label, _ = _cv_criterion(estimator, l1_ratio)
         chosen = l1_ratio is None or float(l1_ratio) == float(

@@ -29,6 +29,7 @@ class DropoutCurveDisplay:
     loss_curves : list of array-like
         Training loss per epoch, one per model.
     labels : list of str
+        The legend label of each model.
     validation_scores : list of (array-like or None), default=None
         Validation score per epoch, one per model (None where absent).
 
@@ -39,9 +40,11 @@ class DropoutCurveDisplay:
     validation_lines_ : list of matplotlib Line2D
         The validation curves drawn (possibly none).
     ax_ : matplotlib Axes
+        The axes of the loss curves.
     ax_validation_ : matplotlib Axes or None
         The twin axis of the validation scores.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
 
     Examples
     --------
@@ -65,6 +68,7 @@ class DropoutCurveDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         show_validation : bool, default=True
             Draw the validation scores where the models have them.
         log_y : bool, default=False
@@ -75,6 +79,7 @@ class DropoutCurveDisplay:
         Returns
         -------
         display : DropoutCurveDisplay
+            ``self``, with ``lines_``, ``ax_`` ... set.
         """
         if len(self.labels) != len(self.loss_curves):
             raise ValueError(
@@ -123,12 +128,14 @@ class DropoutCurveDisplay:
         labels : list of str, default=None
             Default: each model's ``dropout_rate`` and ``dropout_mode``.
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         **kwargs : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : DropoutCurveDisplay
+            The display, already drawn.
         """
         estimators = list(estimators)
         for est in estimators:

@@ -12,7 +12,7 @@ __all__ = ["RegularizationPathDisplay"]
 
 def _path_with_intercept(X, y, *, l1_ratio, alphas, eps, fit_intercept,
                          sample_weight, penalty_factor, positive, **params):
-    """(alphas, coefs) of the path, centred implicitly when fitting an intercept."""
+    """(alphas, coefs) of the path, centered implicitly when fitting an intercept."""
     X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32], order="F")
     y = check_array(y, ensure_2d=False, dtype=X.dtype.type)
     sw = _normalize_sample_weight(sample_weight, X, X.dtype)
@@ -35,7 +35,9 @@ class RegularizationPathDisplay:
     Parameters
     ----------
     alphas : ndarray of shape (n_alphas,)
+        The alphas of the path (the x axis, log scale).
     coefs : ndarray of shape (n_features, n_alphas)
+        The coefficients at each alpha, one line per feature.
     feature_names : list of str, default=None
         Legend labels (shown when there are at most 12 features).
     alpha_ : float, default=None
@@ -47,10 +49,14 @@ class RegularizationPathDisplay:
 
     Attributes
     ----------
-    lines_ : list of matplotlib Line2D, one per feature
+    lines_ : list of matplotlib Line2D
+        One per feature.
     alpha_line_, alpha_1se_line_ : matplotlib Line2D or None
+        The vertical lines at ``alpha_`` and ``alpha_1se_`` (None when not given).
     ax_ : matplotlib Axes
+        The axes drawn on.
     figure_ : matplotlib Figure
+        The figure of ``ax_``.
 
     Examples
     --------
@@ -88,6 +94,7 @@ class RegularizationPathDisplay:
         Returns
         -------
         display : RegularizationPathDisplay
+            ``self``, with ``lines_``, ``ax_`` ... set.
         """
         ax, fig = _get_ax(ax)
         alphas = np.asarray(self.alphas)
@@ -131,7 +138,9 @@ class RegularizationPathDisplay:
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The training data.
         y : array-like of shape (n_samples,)
+            The target.
         l1_ratio : float, default=1.0
             1.0 is the Lasso path.
         alphas : int or array-like, default=100
@@ -139,19 +148,24 @@ class RegularizationPathDisplay:
         eps : float, default=1e-3
             alpha_min / alpha_max of an automatic grid.
         fit_intercept : bool, default=True
-            Centre X (implicitly) and y, as the estimators do.
+            Center X (implicitly) and y, as the estimators do.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows (rescaled to sum to n_samples).
         penalty_factor : array-like of shape (n_features,), default=None
+            glmnet's per-feature penalty factors (see :class:`skreg.ElasticNet`).
         positive : bool, default=False
+            Force non-negative coefficients.
         feature_names : list of str, default=None
             Taken from a DataFrame's columns when None.
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         **kwargs : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : RegularizationPathDisplay
+            The display, already drawn.
         """
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns]
@@ -178,14 +192,18 @@ class RegularizationPathDisplay:
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The data the estimator was fitted on.
         y : array-like of shape (n_samples,)
+            The target it was fitted on.
         sample_weight : array-like of shape (n_samples,), default=None
+            The sample weights it was fitted with, if any.
         ax : matplotlib Axes, default=None
+            The axes to draw on; a new figure and axes when None.
         **kwargs : dict
             Passed to :meth:`plot`.
 
         Returns
         -------
         display : RegularizationPathDisplay
+            The display, already drawn.
         """
         params = estimator.get_params()
         if hasattr(estimator, "l1_ratio_"):
