@@ -2,263 +2,51 @@
 
 Three tables, then plots:
 
-1. fits -- every estimator family in ``skreg.__all__`` beside the
-   scikit-learn estimator of the same name, on data bundled with
-   scikit-learn: how far the coefficients are apart, the score of each, the
-   non-zeros and the time of each (median of a few runs);
-2. speed at equal accuracy -- Lasso, ElasticNet, a Lasso path and LassoCV on
+1. fits: every estimator family in skreg.__all__ beside the scikit-learn
+   estimator of the same name, on data bundled with scikit-learn (how far the
+   coefficients are apart, each score, non-zeros, median times);
+2. speed at equal accuracy: Lasso, ElasticNet, a Lasso path and LassoCV on
    two problems generated here (seeded): a wide, strongly correlated
    leukemia-sized design (72 x 7129) and a sparse text-like one.  Each
-   library gets the largest tol on 1e-4, 1e-5, ... whose result has a
-   relative duality gap <= 1e-6, measured by :func:`relative_duality_gap`
-   below (written here, independent of both libraries); both gaps are shown;
-3. cross-validation -- every cross-validated family, with what each library
+   library gets the largest tol of 1e-4, 1e-5, ... whose result has a
+   relative duality gap <= 1e-6, computed by the demo from the coefficients
+   (skreg._demo_problems.relative_duality_gap), and both gaps are shown;
+3. cross-validation: every cross-validated family, with what each library
    chose (alpha_, l1_ratio_, C_, ...).
 
 Then the regularization path, the CV curve and the dropout curves go to
-``--out`` (default ``./skreg-demo/``) when matplotlib is installed.
+--out (default ./skreg-demo/) when matplotlib is installed.
 
-Rows go to stdout.  A progress bar (tqdm if installed, else one status line)
-goes to stderr only when stderr is a terminal, and it is cleared before each
-row is printed, so rows start at the beginning of a line in a terminal and a
-pipe or a CI log never sees a carriage return.
+Rows go to stdout.  A progress bar (tqdm when installed, else a status line)
+goes to stderr only when stderr is a terminal, and is cleared before each
+row is printed: rows start at the beginning of a line in a terminal, and a
+pipe, a notebook or a CI log never sees a carriage return.
 """
 
 import argparse
 import importlib
 import inspect
 import os
-import shutil
 import sys
 import time
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, is_classifier
-from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.datasets import load_diabetes
 from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_limits
 
 import skreg
+from skreg._demo_output import _f, _Progress, _ratio, _Table
+from skreg._demo_problems import DATA_SHAPES, _load, relative_duality_gap
 
 TARGET_GAP = 1e-6                       # relative duality gap both libraries reach
 TOLS = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9)   # tried in this order, largest first
 SKLEARN_MODULES = ("sklearn.linear_model", "sklearn.neural_network",
                    "sklearn.kernel_ridge", "sklearn.svm")
-
-
-# --------------------------------------------------------------------------
-# progress on stderr that never breaks a row on stdout
-# --------------------------------------------------------------------------
-class _Progress:
-    """One progress line on stderr, cleared before every row is written.
-
-    Shown only when ``enabled``; uses tqdm when it is installed (the
-    ``progress`` extra), else a plain status line redrawn with ``\\r``.
-    """
-
-    def __init__(self, total, enabled, stream=None):
-        self.stream = sys.stderr if stream is None else stream
-        self.enabled = enabled
-        self.total, self.done, self.label = total, 0, ""
-        self._bar = None
-        if not enabled:
-            return
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            return
-        self._bar = tqdm(total=total, file=self.stream, leave=False, miniters=1,
-                         mininterval=0, dynamic_ncols=True, desc="skreg demo")
-
-    def step(self, label):
-        """Show that ``label`` is being computed."""
-        self.label = label
-        if self._bar is not None:
-            self._bar.set_postfix_str(label)
-        elif self.enabled:
-            self._draw()
-
-    def advance(self):
-        self.done += 1
-        if self._bar is not None:
-            self._bar.update(1)
-        elif self.enabled:
-            self._draw()
-
-    def write(self, out, line):
-        """``out(line)`` with the bar off the screen meanwhile."""
-        if self._bar is not None:
-            with self._bar.get_lock():
-                self._bar.clear(nolock=True)
-                self.stream.flush()
-                out(line)
-                sys.stdout.flush()
-                self._bar.refresh(nolock=True)
-            return
-        if self.enabled:
-            self._erase()
-        out(line)
-        if self.enabled:
-            sys.stdout.flush()
-            self._draw()
-
-    def close(self):
-        if self._bar is not None:
-            self._bar.close()
-        elif self.enabled:
-            self._erase()
-
-    def _draw(self):
-        width = shutil.get_terminal_size((80, 24)).columns - 1
-        text = f"skreg demo {self.done}/{self.total}: {self.label}"
-        self.stream.write("\r\x1b[K" + text[:width])
-        self.stream.flush()
-
-    def _erase(self):
-        self.stream.write("\r\x1b[K")
-        self.stream.flush()
-
-
-class _Table:
-    """Fixed-width columns: ``cols`` is a list of (header, width) pairs; a
-    header ending in "<" names a left-aligned (text) column."""
-
-    def __init__(self, cols):
-        self.cols = [(h.rstrip("<"), w, h.endswith("<")) for h, w in cols]
-
-    def line(self, values):
-        cells = []
-        for (_, width, left), v in zip(self.cols, values):
-            s = "-" if v is None else str(v)
-            cells.append(s.ljust(width) if left else s.rjust(width))
-        return " ".join(cells).rstrip()
-
-    def header(self):
-        head = self.line([h for h, _, _ in self.cols])
-        return [head, "-" * (sum(w for _, w, _ in self.cols) + len(self.cols) - 1)]
-
-
-def _f(v, spec):
-    return None if v is None else format(v, spec)
-
-
-def _ratio(a, b):
-    return None if a is None or b is None or b == 0 else f"{a / b:.2f}"
-
-
-# --------------------------------------------------------------------------
-# data: bundled with scikit-learn, or generated here (seeded)
-# --------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _load(name):
-    """(X, y) of a demo problem; dense arrays Fortran-ordered.  Cached."""
-    if name == "diabetes":
-        X, y = load_diabetes(return_X_y=True)
-    elif name == "digits":
-        X, y = load_digits(return_X_y=True)
-        X = X / 16.0
-    elif name == "multitask":
-        X, y = make_regression(n_samples=200, n_features=30, n_informative=5,
-                               n_targets=3, noise=10.0, random_state=0)
-    elif name == "leukemia-like":
-        X, y = _leukemia_like()
-    elif name == "text-like":
-        X, y = _text_like()
-    else:
-        raise ValueError(f"unknown demo dataset {name!r}")
-    if not sp.issparse(X):
-        X = np.asfortranarray(X)
-    return X, y
-
-
-DATA_SHAPES = {"diabetes": "442x10", "digits": "1797x64", "multitask": "200x30, 3 targets"}
-
-
-def _leukemia_like(n=72, p=7129, seed=0):
-    """A wide, strongly correlated design of the leukemia data's size.
-
-    Three latent factors plus noise give columns correlated as gene
-    expressions are; columns standardised; y = +-1 from 10 true genes.
-    """
-    rng = np.random.default_rng(seed)
-    X = (rng.standard_normal((n, 3)) @ rng.standard_normal((3, p))
-         + 0.35 * rng.standard_normal((n, p)))
-    X -= X.mean(axis=0)
-    X /= X.std(axis=0)
-    w = np.zeros(p)
-    w[rng.choice(p, 10, replace=False)] = rng.choice([-1.0, 1.0], 10)
-    score = X @ w + 0.5 * np.std(X @ w) * rng.standard_normal(n)
-    return X, np.where(score > np.median(score), 1.0, -1.0)
-
-
-def _text_like(n=2000, p=20000, density=0.003, seed=1):
-    """A sparse (CSC) tf-idf-like design: Zipf document frequencies,
-    (1 + log tf) * idf values, rows L2-normalised; 50 true terms, SNR 3."""
-    rng = np.random.default_rng(seed)
-    zipf = 1.0 / (np.arange(p) + 2.7) ** 1.1
-    df = np.clip(np.ceil(zipf * density * n * p / zipf.sum()), 1, n).astype(int)
-    df = df[rng.permutation(p)]
-    cols = np.repeat(np.arange(p), df)
-    rows = rng.integers(0, n, cols.size)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    vals = (1.0 + np.log1p(rng.poisson(0.6, cols.size))) * idf[cols]
-    X = sp.csc_matrix((vals, (rows, cols)), shape=(n, p))   # duplicates summed
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X = sp.csc_matrix(sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ X)
-    X.sort_indices()
-    w = np.zeros(p)
-    terms = rng.choice(np.flatnonzero(df >= 10), 50, replace=False)
-    w[terms] = rng.choice([-1.0, 1.0], 50) * rng.uniform(1.0, 3.0, 50)
-    Xw = X @ w
-    noise = rng.standard_normal(n)
-    return X, Xw + noise * np.linalg.norm(Xw) / (3.0 * np.linalg.norm(noise))
-
-
-# --------------------------------------------------------------------------
-# the yardstick: a duality gap computed here, from the returned coefficients
-# --------------------------------------------------------------------------
-def relative_duality_gap(X, y, w, b=0.0, alpha=1.0, l1_ratio=1.0, fit_intercept=True):
-    """Duality gap of the elastic-net objective at (w, b), relative to P(0).
-
-    Primal: P(w, b) = 1/(2n) ||y - Xw - b||^2 + alpha l1_ratio ||w||_1
-    + alpha (1 - l1_ratio) ||w||^2 / 2.  Dual (Fenchel, exact conjugate of
-    the penalty; sum(u) = 0 with an intercept):
-    D(u) = u.y - n/2 ||u||^2 - sum_j max(|x_j.u| - l1, 0)^2 / (2 l2), and for
-    the Lasso (l2 = 0) the constraint |x_j.u| <= l1.  u is the centred
-    residual / n, rescaled by the best scalar s.  Returns (P - D) / P0,
-    P0 = P(0, mean(y)), an upper bound on the relative suboptimality.
-    It reads nothing from either library's solver.
-    """
-    n = X.shape[0]
-    y = np.asarray(y, dtype=float)
-    w = np.asarray(w, dtype=float).ravel()
-    l1, l2 = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
-    r = y - np.asarray(X @ w).ravel() - (float(b) if fit_intercept else 0.0)
-    primal = r @ r / (2 * n) + l1 * np.abs(w).sum() + 0.5 * l2 * (w @ w)
-    yc = y - y.mean() if fit_intercept else y
-    p0 = yc @ yc / (2 * n)
-    u = (r - r.mean() if fit_intercept else r) / n
-    v = np.abs(np.asarray(X.T @ u).ravel())
-    a, q = u @ y, u @ u
-    if q == 0.0:
-        dual = 0.0
-    elif l2 == 0.0:
-        s = float(np.clip(a / (n * q), 0.0, l1 / v.max() if v.max() > 0 else np.inf))
-        dual = s * a - 0.5 * n * s * s * q
-    else:
-        def D(s):
-            excess = np.maximum(s * v - l1, 0.0)
-            return s * a - 0.5 * n * s * s * q - excess @ excess / (2 * l2)
-        s = minimize_scalar(lambda s: -D(s), bounds=(0.0, 2.0), method="bounded",
-                            options={"xatol": 1e-12}).x
-        dual = max(D(1.0), D(s), 0.0)
-    return float((primal - dual) / p0)
 
 
 # --------------------------------------------------------------------------
@@ -414,10 +202,12 @@ def _same_choice(a, b):
 # --------------------------------------------------------------------------
 # timing
 # --------------------------------------------------------------------------
-def _timed(fn, repeats, budget, first=None):
+def _timed(fn, repeats, budget, first=None, warmup=False):
     """(last result, median seconds) of up to ``repeats`` calls of ``fn``;
     stops once ``budget`` seconds are spent.  ``first`` = (result, seconds)
-    of a call already made, counted as the first."""
+    of a call already made, counted as the first.  ``warmup``: a first call
+    under 50 ms is not counted (one-off costs such as lazy imports would
+    otherwise decide a millisecond fit's median when repeats are few)."""
     times, res = [], None
     if first is not None:
         res, t = first
@@ -425,7 +215,12 @@ def _timed(fn, repeats, budget, first=None):
     while len(times) < max(1, repeats) and (not times or sum(times) < budget):
         t0 = time.perf_counter()
         res = fn()
-        times.append(time.perf_counter() - t0)
+        dt = time.perf_counter() - t0
+        if warmup and dt < 0.05:
+            warmup = False
+            continue
+        warmup = False
+        times.append(dt)
     return res, float(np.median(times))
 
 
@@ -467,9 +262,10 @@ def _fit_table(pairs, ctx):
         ctx.progress.step(f"{pair.name} on {pair.data}")
         X, y = _load(pair.data)
         try:
-            a, ta = _timed(_quiet(lambda: pair.ours().fit(X, y)), ctx.repeats, ctx.budget)
+            a, ta = _timed(_quiet(lambda: pair.ours().fit(X, y)), ctx.repeats, ctx.budget,
+                           warmup=True)
             b, tb = (_timed(_quiet(lambda: pair.theirs().fit(X, y)), ctx.repeats,
-                            ctx.budget) if pair.theirs else (None, None))
+                            ctx.budget, warmup=True) if pair.theirs else (None, None))
         except Exception as exc:        # a family still being written: say so
             rows.append(dict(name=pair.name, error=repr(exc)))
             ctx.write(f"{pair.name:36s} failed: {exc!r}"[:150])
@@ -586,9 +382,10 @@ def _cv_table(pairs, ctx):
         X, y = _load(pair.data)
         reps = max(1, ctx.repeats // 2)
         try:
-            a, ta = _timed(_quiet(lambda: pair.ours().fit(X, y)), reps, ctx.budget)
-            b, tb = (_timed(_quiet(lambda: pair.theirs().fit(X, y)), reps, ctx.budget)
-                     if pair.theirs else (None, None))
+            a, ta = _timed(_quiet(lambda: pair.ours().fit(X, y)), reps, ctx.budget,
+                           warmup=True)
+            b, tb = (_timed(_quiet(lambda: pair.theirs().fit(X, y)), reps, ctx.budget,
+                            warmup=True) if pair.theirs else (None, None))
         except Exception as exc:
             rows.append(dict(name=pair.name, error=repr(exc)))
             ctx.write(f"{pair.name:38s} failed: {exc!r}"[:150])
@@ -710,7 +507,8 @@ def run(quick=False, repeats=None, out_dir="skreg-demo", out=print, progress=Non
                                               for p in SPEED_PROBLEMS)
     bar = _Progress(n_rows, progress)
     ctx = _Context(out, bar, repeats, 0.2 if quick else 1.5, quick, sk)
-    shapes = ", ".join(f"{k} {v}" for k, v in DATA_SHAPES.items())
+    used = {p.data for p in pairs + cv_pairs}
+    shapes = ", ".join(f"{k} {v}" for k, v in DATA_SHAPES.items() if k in used)
     try:
         ctx.write(f"skreg {skreg.__version__} vs scikit-learn, median of up to {repeats} "
                   f"fits, BLAS on 1 thread{' (--quick)' if quick else ''}")
@@ -745,11 +543,12 @@ def main(argv=None):
     parser.add_argument("--out", default="skreg-demo", metavar="DIR",
                         help="folder for the plots (default ./skreg-demo)")
     parser.add_argument("--quick", action="store_true",
-                        help="a few seconds: one fit per timing, fewer epochs, "
+                        help="seconds instead of a minute: fewer repeats, epochs, "
                              "folds and path alphas")
     parser.add_argument("--no-plots", action="store_true", help="write no plots")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="fits per timing for the median (default 5, 1 with --quick)")
+    parser.add_argument("--repeats", type=int, default=None, metavar="N",
+                        help="at most N fits per timing, for the median (default 5, "
+                             "3 with --quick; fewer where fits are slow)")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (it is shown only when stderr is a "
                              "terminal; tqdm is used when installed)")
