@@ -11,7 +11,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits,
+                              make_regression)
 
 
 # --------------------------------------------------------------------------
@@ -25,6 +26,9 @@ def _load(name):
     elif name == "digits":
         X, y = load_digits(return_X_y=True)
         X = X / 16.0
+    elif name == "breast-cancer":
+        X, y = load_breast_cancer(return_X_y=True)
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
     elif name == "multitask":
         X, y = make_regression(n_samples=200, n_features=30, n_informative=5,
                                n_targets=3, noise=10.0, random_state=0)
@@ -39,7 +43,8 @@ def _load(name):
     return X, y
 
 
-DATA_SHAPES = {"diabetes": "442x10", "digits": "1797x64", "multitask": "200x30, 3 targets"}
+DATA_SHAPES = {"diabetes": "442x10", "digits": "1797x64", "breast-cancer": "569x30",
+               "multitask": "200x30, 3 targets"}
 
 
 def _leukemia_like(n=72, p=7129, seed=0):

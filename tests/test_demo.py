@@ -171,6 +171,28 @@ class MultiTaskLasso(RegressorMixin, BaseEstimator):
         return tags
 
 
+class LogisticRegressionCV(BaseEstimator):
+    """Stand-in for a CV classifier another helper is adding (composition)."""
+
+    _estimator_type = "classifier"
+
+    def __init__(self, Cs=10, cv=None, max_iter=100):
+        self.Cs = Cs
+        self.cv = cv
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        est = sk.LogisticRegressionCV(Cs=self.Cs, cv=self.cv, max_iter=self.max_iter)
+        est.fit(X, y)
+        self.C_, self.l1_ratio_, self.coef_ = est.C_, est.l1_ratio_, est.coef_
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        return tags
+
+
 def test_new_families_join_the_tables(monkeypatch):
     """Check an estimator added to skreg.__all__ gets a row beside scikit-learn's
     class of the same name, on data of its kind (2-D y for multi-task)."""
@@ -190,6 +212,14 @@ def test_new_families_join_the_tables(monkeypatch):
     (row,) = _demo._fit_table([pair], ctx)
     assert row["coef_diff"] == 0.0 and row["nnz"] > 0
     assert lines[-1].startswith("MultiTaskLasso ")
+    # a cross-validated classifier: binary data, its C_ reported for both
+    monkeypatch.setattr(skreg, "LogisticRegressionCV", LogisticRegressionCV, raising=False)
+    monkeypatch.setattr(skreg, "__all__", skreg.__all__ + ["LogisticRegressionCV"])
+    (pair,) = [p for p in _demo._cv_pairs(quick=True) if p.name == "LogisticRegressionCV"]
+    assert pair.data == "breast-cancer" and pair.ours().get_params()["Cs"] == 5
+    (row,) = _demo._cv_table([pair], ctx)[0]
+    assert row["same"] is True and "C_" in row["chosen"]
+    assert lines[-1].startswith("LogisticRegressionCV ") and " C=" in lines[-1]
 
 
 def test_demo_main_parses_arguments(monkeypatch):
