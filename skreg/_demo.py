@@ -45,8 +45,7 @@ from skreg._demo_problems import DATA_SHAPES, _load, relative_duality_gap
 
 TARGET_GAP = 1e-6                       # relative duality gap both libraries reach
 TOLS = (1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9)   # tried in this order, largest first
-SKLEARN_MODULES = ("sklearn.linear_model", "sklearn.neural_network",
-                   "sklearn.kernel_ridge", "sklearn.svm")
+SKLEARN_MODULES = ("sklearn.linear_model", "sklearn.neural_network")
 
 
 # --------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def _cv_pairs(quick=False):
     return pairs
 
 
-CHOICES = ("alpha_", "l1_ratio_", "C_", "l1_ratios_", "best_params_")
+CHOICES = ("alpha_", "l1_ratio_", "C_", "best_params_")
 
 
 def _chosen(est):
@@ -173,7 +172,7 @@ def _chosen(est):
     out = {}
     for attr in CHOICES:
         v = getattr(est, attr, None)
-        if v is None or attr == "l1_ratios_" and "l1_ratio_" in out:
+        if v is None:
             continue
         if isinstance(v, dict):
             out.update(v)
