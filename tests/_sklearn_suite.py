@@ -37,11 +37,12 @@ The exclusion rule (``EXCLUSION_RULES``)
     ``sklearn.utils.fixes``, ``_array_api_for_tests``) are tools, not the
     code under test, and do not trigger the rule.
 
-Slow tests (``SLOW``)
-    Upstream tests measured to take seconds each on the project's two-core
-    machine get the project's ``slow`` marker by the rule in
-    :func:`_is_slow`; the default (``-m "not slow"``) run keeps every other
-    test of every file.
+Slow tests (:func:`_is_slow`)
+    S1: an upstream test one of whose calls took >= 2 s on the project's
+    shared two-core machine (listed in ``SLOW``, from ``--durations``);
+    S2: a parametrization over a legacy ``scipy.sparse.*_matrix`` container
+    (its ``*_array`` twin stays).  Both get the project's ``slow`` marker;
+    the default ``-m "not slow"`` run keeps every other test of every file.
 
 Expected failures, in ONE place each
     ``DELIBERATE``: places where skreg is deliberately different (better);
@@ -52,8 +53,12 @@ Expected failures, in ONE place each
     ``PENDING``: known failures of the linear models that their owners are
     fixing (triage with cause and suggested fix: /work/notes/triage-linear.md
     at the time of writing).  Marked ``xfail(strict=False)``; delete an entry
-    when its fix lands.  Keys are ``"<upstream file>::<test name>"`` (all
-    parametrizations) or ``"<upstream file>::<test name>[<id>]"`` (one).
+    when its fix lands (an XPASS in the run says it can go).
+
+    Keys are ``"<upstream file>::<test name>"`` (every parametrization) or
+    ``"<upstream file>::<test name>[<ids>]"`` where, in the bracket, ``*``
+    matches anything and ``{a,b}`` one of the alternatives (:func:`_matches`).
+    Keys are as narrow as the failures, so an xfail hides no passing test.
 """
 
 from __future__ import annotations
@@ -96,8 +101,8 @@ DELIBERATE: dict[str, str] = {
         "kernels take either memory order); scikit-learn's test expects a "
         "ValueError from its Fortran-only kernel.",
     f"{RIDGE}::test_ridge_fit_intercept_sparse_error[*-cholesky]":
-        "solver='cholesky' on sparse X with fit_intercept=True works (the centred "
-        "Gram matrix is formed implicitly); scikit-learn refuses it with a ValueError.",
+        "solver='cholesky' on sparse X with fit_intercept=True works (centring "
+        "without densifying X); scikit-learn refuses it with a ValueError.",
     f"{RIDGE}::test_n_iter":
         "Ridge reports n_iter_ for every solver (1 for a direct solve), so that "
         "check_estimator passes with no expected failure (SPEC); scikit-learn's "
