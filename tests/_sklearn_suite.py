@@ -64,6 +64,7 @@ Expected failures, in ONE place each
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import sys
@@ -456,6 +457,7 @@ def _matches(pattern, key, item_name):
     return re.fullmatch(_glob_regex(pglob[:-1]), params[:-1]) is not None
 
 
+@functools.lru_cache(maxsize=None)
 def _glob_regex(glob):
     out, i = [], 0
     while i < len(glob):
