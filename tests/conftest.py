@@ -1,5 +1,23 @@
+import importlib.util
+import sys
+from pathlib import Path
+
 import pytest
 from sklearn.datasets import make_regression
+
+# scikit-learn's own test files, run against skreg (tests/_sklearn_suite.py).
+# Loaded by path under one name, so the thin tests/test_sklearn_*.py modules
+# and the marking hook below share it under --import-mode=importlib.
+_SPEC = importlib.util.spec_from_file_location(
+    "_skreg_sklearn_suite", Path(__file__).with_name("_sklearn_suite.py"))
+sklearn_suite = sys.modules.setdefault("_skreg_sklearn_suite",
+                                       importlib.util.module_from_spec(_SPEC))
+if not hasattr(sklearn_suite, "load"):
+    _SPEC.loader.exec_module(sklearn_suite)
+
+
+def pytest_collection_modifyitems(config, items):
+    sklearn_suite.mark_items(items)
 
 
 @pytest.fixture

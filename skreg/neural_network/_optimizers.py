@@ -147,12 +147,16 @@ class AdamOptimizer(BaseOptimizer):
         b1, b2 = self.beta_1, self.beta_2
         m, v, tmp = self.ms, self.vs, self._tmp
         self.t += 1
-        m -= grads
+        # Each moment as b m + ((1 - b) g): both terms are formed and then
+        # added once.  (Not b (m - g) + g: for m << g, early on or when the
+        # gradient grows, that cancels, and with b2 = 0.999 it lost ~1000 ulps
+        # of v in float32, about 1e-4 relative in every step, issue 11 sec. 7.)
         m *= b1
-        m += grads                                    # m = b1 m + (1 - b1) g
-        np.multiply(grads, grads, out=tmp)
-        v -= tmp
+        np.multiply(grads, 1.0 - b1, out=tmp)
+        m += tmp                                      # m = b1 m + (1 - b1) g
         v *= b2
+        np.multiply(grads, grads, out=tmp)
+        tmp *= 1.0 - b2
         v += tmp                                      # v = b2 v + (1 - b2) g^2
         self.learning_rate = float(self.learning_rate_init
                                    * np.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t))
