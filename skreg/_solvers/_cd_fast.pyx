@@ -193,6 +193,12 @@ cdef floating _resid_norm2(const Layout* L, const floating* sw,
 
 # --- the duality gap ----------------------------------------------------------------
 
+ctypedef struct GapParts:
+    # the pieces of the last gap, for its rounding allowance
+    double R_norm2      # R^T S R
+    double Ry           # R^T S y
+    double l2           # ||w||^2 over the support
+
 cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
                    const floating* xm, const floating* y, const floating* w,
                    floating alpha, floating beta, const floating* pf,
@@ -200,7 +206,7 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
                    floating* r, Resid* st, floating* XtA,
                    const int32_t* feats, Py_ssize_t n_feats,
                    floating* scale_out, floating* primal_out,
-                   floating* unpen_out) noexcept nogil:
+                   floating* unpen_out, GapParts* parts) noexcept nogil:
     """Duality gap; fills XtA[j] = x~_j^T S R - beta w_j for j in feats.
 
     Also returns, through the pointers, the primal value and the penalty
@@ -244,6 +250,9 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             l2 += w[j] * w[j]
     scale_out[0] = 1.0
     primal_out[0] = 0.5 * (R_norm2 + beta * l2) + alpha * l1
+    parts.R_norm2 = R_norm2
+    parts.Ry = Ry
+    parts.l2 = l2
     unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
@@ -284,6 +293,46 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
             + 0.5 * unpen)
 
+
+cdef double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
+                          const floating* norm2, const floating* pf, double s_total,
+                          double y_norm2, const GapParts* gp, floating alpha,
+                          floating beta) noexcept nogil:
+    """How far rounding can move the computed gap from the true one.
+
+    A Gap Safe radius needs a gap that is a bound: the computed gap can come
+    out below the true one (even negative) by the rounding of the residual
+    and of X~^T R.  With an uncentred X (implicit centering) or large
+    coefficients the residual is the small difference of large terms: its
+    error is about eps (||y|| + sum_j |w_j| ||x_j||), ||x_j|| the raw column's
+    norm; that error enters P and D directly, and through X~^T R the dual
+    scale, whose error moves D by (|R^T S y| + R^T S R) times the relative
+    error of the dual norm.  The estimate is multiplied by 4 sqrt(n) + 16, the
+    growth of a sum of n rounded terms with room to spare.
+    """
+    cdef Py_ssize_t j, n = L.n_samples, p = L.n_features
+    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
+    cdef double raw, m, M = 0.0, dR, rel = 0.0, v
+    cdef double nr = sqrt(max(gp.R_norm2, 0.0))
+    for j in range(p):
+        if norm2[j] <= 0.0:
+            continue
+        m = xm[j] if L.centered else 0.0
+        raw = sqrt(norm2[j] + s_total * m * m)
+        if w[j] != 0.0:
+            M += fabs(w[j]) * raw
+    dR = eps * (sqrt(y_norm2) + M)
+    for j in range(p):
+        if norm2[j] <= 0.0 or not pf[j] > 0.0:
+            continue
+        m = xm[j] if L.centered else 0.0
+        raw = sqrt(norm2[j] + s_total * m * m)
+        v = (sqrt(norm2[j]) * dR + eps * raw * nr) / (alpha * pf[j])
+        if v > rel:
+            rel = v
+    return (4.0 * sqrt(<double> n) + 16.0) * (
+        dR * (2.0 * nr + sqrt(y_norm2))
+        + (fabs(gp.Ry) + gp.R_norm2 + beta * gp.l2) * rel)
 
 
 cdef floating _dual_value(const Layout* L, const floating* xv, const floating* sw,
@@ -606,6 +655,10 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] score = np.empty(p, dtype=dtype)
     cdef floating[::1] scratch = np.empty(p if working_set else 0, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
+    cdef int32_t[::1] cand = np.arange(p, dtype=np.int32)
+    cdef Py_ssize_t n_cand = 0
+    cdef GapParts gp
+    cdef double gap_err
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
     cdef const int32_t* cur
@@ -692,16 +745,17 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             screening = False  # the gap is only a safe bound with every feature penalised
         if alpha == 0.0:
             working_set = False
-        n_active = 0
         for j in range(p):
             if norm2[j] > 0.0:
-                active[n_active] = <int32_t> j
-                n_active += 1
+                cand[n_cand] = <int32_t> j
+                n_cand += 1
+        n_active = n_cand
+        active[:n_cand] = cand[:n_cand]
 
     while True:
         with nogil:
             gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
-                       &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen)
+                       &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen, &gp)
             gap_cand = gap
             gap_own = gap
             if extrapolate:
@@ -737,12 +791,23 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 # points scikit-learn would still improve)
                 converged = True
             elif epoch < max_iter:
-                # Gap Safe screening, then the priorities for the working set
-                radius = sqrt(2.0 * gap_cand) if gap_cand > 0 else 0.0
+                # Gap Safe screening, then the priorities for the working set.
+                # The radius comes from a certified bound: the computed gap,
+                # clipped at 0, plus what rounding can hide (a predicted start's
+                # gap can come out negative).  Screening is re-decided at every
+                # outer iteration over all candidates, so that a feature removed
+                # on a bound that rounding made wrong comes back once the gap
+                # says so, instead of stalling the solver for good.
+                if screening and alpha > 0.0:
+                    gap_err = _gap_rounding(L, &w[0], xm, &norm2[0], pf, st.s_total,
+                                            y_norm2, &gp, alpha, beta)
+                    radius = sqrt(2.0 * (max(gap_cand, <floating> 0.0) + gap_err))
+                else:
+                    radius = INFINITY
                 k = 0
                 nnz = 0
-                for i in range(n_active):
-                    j = active[i]
+                for i in range(n_cand):
+                    j = cand[i]
                     if alpha > 0.0:
                         v = prio[j] if positive else fabs(prio[j])
                         dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
@@ -882,7 +947,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
                                   positive, &r[0], &st, &XtA[0], &ws[0], n_ws, &scale,
-                                  &primal, &unpen)
+                                  &primal, &unpen, &gp)
                     if extrapolate:
                         # any dual point feasible for the whole problem is feasible
                         # for the working set's: the best one seen (often the warm
