@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg import ElasticNet, Lasso, enet_path, lasso_path
+from skreg import ElasticNet, Lasso, LassoCV, enet_path, lasso_path
 from skreg._objectives import alpha_max, enet_duality_gap, enet_kkt_violation
 
 LAYOUTS = {
@@ -187,8 +187,107 @@ def test_penalty_factor_scales_penalty_and_alpha_max(regression_data):
     assert np.all(Lasso(alpha=amax * 1.01, **near).fit(X, y).coef_ == 0)
 
 
+def _pf_problem(seed=0, n=50, p=7):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p) + rng.uniform(-2, 2, p)
+    y = X @ rng.randn(p) + 0.5 * rng.randn(n) + 3.0
+    pf = np.array([0.0, 1.0, 2.0, 0.5, 0.0, 1.5, 1.0])[:p]
+    return X, y, pf, pf * (p / pf.sum())
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_penalty_factor_kkt_first_principles(l1_ratio, layout, precompute, weighted):
+    """Check the KKT conditions of glmnet's per-feature penalty, written out here.
+
+    pf_j multiplies feature j's whole penalty: with s summing to n,
+    g_j = x~_j^T S (y~ - X~ w) / n - alpha (1 - l1_ratio) pf_j w_j must equal
+    alpha l1_ratio pf_j sign(w_j) on the support and be at most that in size
+    off it; pf_j = 0 features have g_j = 0 (unshrunk least squares).
+    """
+    X, y, pf, pf_r = _pf_problem()
+    n = X.shape[0]
+    sw = np.random.RandomState(1).uniform(0.2, 3.0, n) if weighted else None
+    m = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, penalty_factor=pf,
+                   precompute=precompute, **TIGHT)
+    m.fit(LAYOUTS[layout](X), y, sample_weight=sw)
+    s = np.ones(n) if sw is None else sw * (n / sw.sum())
+    xm, ym = s @ X / n, s @ y / n
+    r = (y - ym) - (X - xm) @ m.coef_
+    assert m.intercept_ == pytest.approx(ym - xm @ m.coef_, abs=1e-10)
+    g = (X - xm).T @ (s * r) / n - 0.2 * (1 - l1_ratio) * pf_r * m.coef_
+    lam = 0.2 * l1_ratio * pf_r
+    nz = m.coef_ != 0
+    scale = np.abs((X - xm).T @ (s * (y - ym))).max() / n
+    np.testing.assert_allclose(g[nz], lam[nz] * np.sign(m.coef_[nz]), atol=1e-7 * scale)
+    assert np.all(np.abs(g[~nz]) <= lam[~nz] + 1e-7 * scale)
+    assert np.all(m.coef_[pf == 0] != 0)
+
+
+def test_penalty_factor_ridge_is_a_weighted_ridge():
+    """Check ElasticNet(l1_ratio=0, pf) is the per-feature ridge (closed form)."""
+    X, y, pf, pf_r = _pf_problem(2)
+    n = X.shape[0]
+    m = ElasticNet(alpha=0.3, l1_ratio=0.0, penalty_factor=pf, **TIGHT).fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    w = np.linalg.solve(Xc.T @ Xc / n + 0.3 * np.diag(pf_r), Xc.T @ yc / n)
+    np.testing.assert_allclose(m.coef_, w, rtol=1e-8, atol=1e-10)
+    plain = ElasticNet(alpha=0.3, l1_ratio=0.0, **TIGHT).fit(X, y)
+    assert np.abs(plain.coef_ - w).max() > 1e-3  # the factors do matter
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_penalty_factor_zero_features_are_least_squares(l1_ratio, precompute):
+    """Check pf_j = 0 features are not shrunk: above alpha_max they are OLS.
+
+    Large alpha: every penalised coefficient is 0 and the unpenalised ones
+    equal the least-squares fit (with intercept) on those features alone.
+    """
+    X, y, pf, _ = _pf_problem(3)
+    free = pf == 0
+    m = ElasticNet(alpha=1e3, l1_ratio=l1_ratio, penalty_factor=pf,
+                   precompute=precompute, **TIGHT).fit(X, y)
+    ols = sk.LinearRegression().fit(X[:, free], y)
+    assert np.all(m.coef_[~free] == 0)
+    np.testing.assert_allclose(m.coef_[free], ols.coef_, rtol=1e-8)
+    assert m.intercept_ == pytest.approx(ols.intercept_, rel=1e-8)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_penalty_factor_alpha_max_is_glmnets(precompute):
+    """Check alpha_max comes from the residual after fitting the pf=0 features.
+
+    glmnet's rule: alpha_max = max_j |x~_j^T r0| / (n pf_j) over penalised j,
+    r0 the OLS residual on the unpenalised features.  At the first alpha of
+    lasso_path and LassoCV every penalised coefficient is exactly 0, and just
+    below it one enters.
+    """
+    X, y, pf, pf_r = _pf_problem(4)
+    n = X.shape[0]
+    free = pf == 0
+    Xc, yc = X - X.mean(0), y - y.mean()
+    b = np.linalg.lstsq(Xc[:, free], yc, rcond=None)[0]
+    r0 = yc - Xc[:, free] @ b
+    expected = np.max(np.abs(Xc[:, ~free].T @ r0) / pf_r[~free]) / n
+    assert alpha_max(X, y, penalty_factor=pf_r) == pytest.approx(expected, rel=1e-12)
+    alphas, coefs, _ = lasso_path(Xc, yc, alphas=5, penalty_factor=pf,
+                                  precompute=precompute, **TIGHT)
+    assert alphas[0] == pytest.approx(expected, rel=1e-12)
+    assert np.all(coefs[~free, 0] == 0)
+    np.testing.assert_allclose(coefs[free, 0], b, rtol=1e-8)
+    cv = LassoCV(alphas=5, cv=3, penalty_factor=pf, precompute=precompute,
+                 **TIGHT).fit(X, y)
+    assert cv.alphas_[0] == pytest.approx(expected, rel=1e-12)
+    below = Lasso(alpha=0.99 * expected, penalty_factor=pf, **TIGHT).fit(X, y)
+    assert np.any(below.coef_[~free] != 0)
+
+
 @pytest.mark.parametrize("bad, match", [
     (np.ones(3), "shape"), (-np.ones(8), "non-negative"), (np.zeros(8), "positive"),
+    (np.ones(8) + 1j, "real"),
 ])
 def test_penalty_factor_rejects_bad_input(regression_data, bad, match):
     """Check that a wrong penalty_factor raises a clear ValueError."""

@@ -5,17 +5,19 @@ non-negative sample weights s and an optional column offset m (implicit
 centering: the design is X - 1 m^T, never formed),
 
     P(w) = 1/2 sum_i s_i (y_i - (x_i - m) @ w)^2
-           + alpha * sum_j pf_j |w_j| + beta / 2 * ||w||_2^2
+           + sum_j pf_j (alpha |w_j| + beta / 2 * w_j^2)
 
 i.e. n times scikit-learn's objective (the caller converts the scale once).
-pf are per-feature penalty factors (glmnet's ``penalty.factor``).
+pf are per-feature penalty factors (glmnet's ``penalty.factor``): they scale
+feature j's whole penalty; pf_j = 0 leaves it unpenalised, pf_j = inf
+excludes it (w_j = 0).
 
 Duality gap ("formulation A" of scikit-learn, with the L2 part folded into
-an augmented design [X; sqrt(beta) I]; Fercoq, Gramfort & Salmon 2015): with
-R the weighted residual, XtA_j = x~_j^T S R - beta w_j and the dual point
+an augmented design [X; sqrt(beta pf) I]; Fercoq, Gramfort & Salmon 2015): with
+R the weighted residual, XtA_j = x~_j^T S R - beta pf_j w_j and the dual point
 theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
 
-    D(theta) = -scale^2 / 2 (R^T S R + beta ||w||^2) + scale * R^T S y,
+    D(theta) = -scale^2 / 2 (R^T S R + beta sum pf w^2) + scale * R^T S y,
 
 and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 ("formulation B", Duenner et al. 2016).  Iterations stop once the gap is
@@ -24,7 +26,7 @@ and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
 
 * Gap Safe screening (Fercoq et al. 2015; Ndiaye et al. 2017): a feature j
-  with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta) > sqrt(2 gap)
+  with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta pf_j) > sqrt(2 gap)
   is zero at the optimum and leaves the problem for good.
 * Working sets prioritised by the dual (Massias, Gramfort & Salmon 2018,
   "Celer"): the inner CD runs on the current non-zeros plus the features
@@ -199,77 +201,72 @@ ctypedef struct GapParts:
     double Ry           # R^T S y
     double l2           # ||w||^2 over the support
 
-cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
-                   const floating* xm, const floating* y, const floating* w,
-                   floating alpha, floating beta, const floating* pf,
-                   const floating* norm2, bint positive,
-                   floating* r, Resid* st, floating* XtA,
-                   const int32_t* feats, Py_ssize_t n_feats,
-                   floating* scale_out, floating* primal_out,
-                   floating* unpen_out, GapParts* parts) noexcept nogil:
-    """Duality gap; fills XtA[j] = x~_j^T S R - beta w_j for j in feats.
+cdef floating _enet_gap(Py_ssize_t p, const int32_t* feats, Py_ssize_t n_feats,
+                        const floating* w, floating alpha, floating beta,
+                        const floating* pf, const floating* norm2, bint positive,
+                        double R_norm2, double Ry, floating* XtA,
+                        floating* scale_out, floating* primal_out,
+                        floating* unpen_out, GapParts* parts) noexcept nogil:
+    """The elastic net's duality gap from the datafit's R^T S R, R^T S y, X~^T S R.
+
+    On entry XtA[j] = x~_j^T S R for j in feats; on exit x~_j^T S R - beta pf_j
+    w_j (the augmented design's correlation).  norm2[j] is the datafit's
+    curvature ||x~_j||^2 (the Gram matrix's diagonal); features with
+    norm2 = 0 are constant and left out.  Shared by every kernel.
 
     Also returns, through the pointers, the primal value and the penalty
     ``unpen`` added for unpenalised features (see below), so that a caller
     holding a better dual value D can form primal - D + unpen / 2.
 
-    feats = NULL means every feature (dense: one gemv).  The dual norm is
-    taken over feats only: over all features this is the gap of the problem,
-    over a working set the gap of the sub-problem restricted to it.
+    The dual norm is taken over feats only (NULL: all p): over all features
+    this is the gap of the problem, over a working set the gap of the
+    sub-problem restricted to it.
 
-    Unpenalised features (pf_j = 0) make the dual constraint x_j^T theta = 0,
-    which a rescaled residual does not meet; their remaining one-coordinate
-    decrease XtA_j^2 / (2 (||x_j||^2 + beta)) is added to the gap so that the
-    criterion cannot stop before they are optimal.
+    Unpenalised features (pf_j = 0: no L1 and no L2 term) make the dual
+    constraint x_j^T theta = 0, which a rescaled residual does not meet; their
+    remaining one-coordinate decrease XtA_j^2 / (2 ||x_j||^2) is added to the
+    gap so that the criterion cannot stop before they are optimal.
     """
-    cdef Py_ssize_t k, j, p = L.n_features
-    cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum, d, unpen = 0.0
-    _fold(L, sw, r, st)
-    rsum = <floating> st.rsum
-    R_norm2 = _resid_norm2(L, sw, r)
-    Ry = _dot(<int> L.n_samples, r, y)
-    if feats == NULL and not L.sparse:
-        _gemv_t(<int> L.n_samples, <int> p, <floating> 1.0, xv, <int> L.n_samples,
-                r, <floating> 0.0, XtA)
-        for j in range(p):
-            if L.centered:
-                XtA[j] -= xm[j] * rsum
-            XtA[j] -= beta * w[j]
-    else:
-        for k in range(n_feats if feats != NULL else p):
-            j = feats[k] if feats != NULL else k
-            XtA[j] = _col_dot(L, xv, j, r) - beta * w[j]
-            if L.centered:
-                XtA[j] -= xm[j] * rsum
+    cdef Py_ssize_t k, j
+    cdef floating dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0, d, unpen = 0.0
+    cdef floating primal, scale
     # every non-zero coefficient lies in feats (working sets contain the support)
     for k in range(n_feats if feats != NULL else p):
         j = feats[k] if feats != NULL else k
-        if w[j] != 0.0:
+        if w[j] != 0.0:  # excluded features (pf = inf) stay at 0
             l1 += pf[j] * fabs(w[j])
-            l2 += w[j] * w[j]
+            l2 += pf[j] * w[j] * w[j]
+            XtA[j] -= beta * pf[j] * w[j]
+    primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
     scale_out[0] = 1.0
-    primal_out[0] = 0.5 * (R_norm2 + beta * l2) + alpha * l1
+    primal_out[0] = primal
+    unpen_out[0] = 0.0
     parts.R_norm2 = R_norm2
     parts.Ry = Ry
     parts.l2 = l2
-    unpen_out[0] = 0.0
     if alpha == 0.0:
         # Ridge ("formulation B"), or the plain gradient for least squares.
-        # With positive, g(w) = beta/2 w^2 + indicator(w >= 0) has the conjugate
-        # max(v, 0)^2 / (2 beta); for least squares the projected gradient.
+        # With positive, g(w) = beta_j/2 w^2 + indicator(w >= 0) has the
+        # conjugate max(v, 0)^2 / (2 beta_j); for least squares (and the
+        # unpenalised features of a ridge) the projected gradient.
         v = 0.0
         for k in range(n_feats if feats != NULL else p):
             j = feats[k] if feats != NULL else k
-            if norm2[j] == 0.0:
+            if norm2[j] == 0.0 or not pf[j] < INFINITY:
                 continue
-            d = XtA[j] + beta * w[j]
-            if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
+            d = XtA[j] + beta * pf[j] * w[j] if w[j] != 0.0 else XtA[j]
+            if positive and (beta * pf[j] > 0.0 or w[j] == 0.0) and d < 0.0:
                 d = 0.0
-            v += d * d
+            if beta == 0.0:
+                v += d * d
+            elif pf[j] > 0.0:
+                v += d * d / pf[j]
+            else:
+                unpen += d * d / norm2[j]
         if beta == 0.0:
             return v
-        return R_norm2 + 0.5 * beta * l2 - Ry + v / (2.0 * beta)
+        unpen_out[0] = unpen
+        return R_norm2 + 0.5 * beta * l2 - Ry + v / (2.0 * beta) + 0.5 * unpen
     for k in range(n_feats if feats != NULL else p):
         j = feats[k] if feats != NULL else k
         if norm2[j] == 0.0:
@@ -278,9 +275,8 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
             v = (XtA[j] if positive else fabs(XtA[j])) / pf[j]
             if v > dual_norm:
                 dual_norm = v
-        elif norm2[j] + beta > 0.0:
-            unpen += XtA[j] * XtA[j] / (norm2[j] + beta)
-    primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
+        else:
+            unpen += XtA[j] * XtA[j] / norm2[j]
     scale = alpha / dual_norm if dual_norm > alpha else 1.0
     scale_out[0] = scale
     unpen_out[0] = unpen
@@ -292,6 +288,41 @@ cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
     # scikit-learn would at the same tol, and often earlier.)
     return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
             + 0.5 * unpen)
+
+
+cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
+                   const floating* xm, const floating* y, const floating* w,
+                   floating alpha, floating beta, const floating* pf,
+                   const floating* norm2, bint positive,
+                   floating* r, Resid* st, floating* XtA,
+                   const int32_t* feats, Py_ssize_t n_feats,
+                   floating* scale_out, floating* primal_out,
+                   floating* unpen_out, GapParts* parts) noexcept nogil:
+    """Duality gap on X; fills XtA[j] = x~_j^T S R - beta pf_j w_j for j in feats.
+
+    The datafit's part (residual norms, X~^T S R; feats = NULL means every
+    feature, dense: one gemv), then :func:`_enet_gap`.
+    """
+    cdef Py_ssize_t k, j, p = L.n_features
+    cdef floating R_norm2, Ry, rsum
+    _fold(L, sw, r, st)
+    rsum = <floating> st.rsum
+    R_norm2 = _resid_norm2(L, sw, r)
+    Ry = _dot(<int> L.n_samples, r, y)
+    if feats == NULL and not L.sparse:
+        _gemv_t(<int> L.n_samples, <int> p, <floating> 1.0, xv, <int> L.n_samples,
+                r, <floating> 0.0, XtA)
+        if L.centered:
+            for j in range(p):
+                XtA[j] -= xm[j] * rsum
+    else:
+        for k in range(n_feats if feats != NULL else p):
+            j = feats[k] if feats != NULL else k
+            XtA[j] = _col_dot(L, xv, j, r)
+            if L.centered:
+                XtA[j] -= xm[j] * rsum
+    return _enet_gap(p, feats, n_feats, w, alpha, beta, pf, norm2, positive,
+                     R_norm2, Ry, XtA, scale_out, primal_out, unpen_out, parts)
 
 
 cdef double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
@@ -429,7 +460,7 @@ cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* s
         j = feats[k] if feats != NULL else k
         if w[j] != 0.0:
             l1 += pf[j] * fabs(w[j])
-            l2 += w[j] * w[j]
+            l2 += pf[j] * w[j] * w[j]
     return 0.5 * (_resid_norm2(L, sw, r) + beta * l2) + alpha * l1
 
 
@@ -712,7 +743,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             st.rsum += r[i]
         for j in range(p):
             if w[j] != 0.0:
-                if norm2[j] == 0.0:
+                if norm2[j] == 0.0 or not pf[j] < INFINITY:
                     w[j] = 0.0
                 else:
                     _move(L, xv, sw, xm, &xs[0], j, w[j], &r[0], &st)
@@ -722,7 +753,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, NULL, p)
             for j in range(p):
                 score[j] = w[j]
-                v = w_pred[j] if norm2[j] > 0.0 else 0.0
+                v = w_pred[j] if norm2[j] > 0.0 and pf[j] < INFINITY else 0.0
                 if positive and v < 0.0:
                     v = 0.0
                 if v != w[j]:
@@ -746,7 +777,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
         if alpha == 0.0:
             working_set = False
         for j in range(p):
-            if norm2[j] > 0.0:
+            if norm2[j] > 0.0 and pf[j] < INFINITY:  # pf = inf: excluded
                 cand[n_cand] = <int32_t> j
                 n_cand += 1
         n_active = n_cand
@@ -810,14 +841,14 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     j = cand[i]
                     if alpha > 0.0:
                         v = prio[j] if positive else fabs(prio[j])
-                        dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
+                        dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta * pf[j])
                     else:
                         dist = 0.0
                     # screened only beyond rounding: at a gap near zero (tol=0, or
                     # a path's prediction) a feature of the support has dist at
                     # rounding level, and removing it would stall the solver
                     if screening and dist > radius + screen_eps * alpha * pf[j] / sqrt(
-                            norm2[j] + beta):
+                            norm2[j] + beta * pf[j]):
                         if w[j] != 0.0:
                             _move(L, xv, sw, xm, &xs[0], j, -w[j], &r[0], &st)
                             w[j] = 0.0
@@ -879,7 +910,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     if positive and g < 0.0:
                         w_new = 0.0
                     else:
-                        w_new = _soft(g, alpha * pf[j]) / (norm2[j] + beta)
+                        w_new = _soft(g, alpha * pf[j]) / (norm2[j] + beta * pf[j])
                     if positive and w_new < 0.0:
                         w_new = 0.0
                     if w_new != w_j:
@@ -1077,9 +1108,10 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
                  floating tol, object rng, bint random=False, bint positive=False):
     """Coordinate descent on the Gram matrix (``precompute``).
 
-    Minimises 1/2 w^T Q w - q^T w + 1/2 y_norm2 + alpha sum pf|w| + beta/2 ||w||^2,
-    which is the problem above for Q = X~^T S X~, q = X~^T S y and
-    y_norm2 = y^T S y.  Each update costs O(p); the gap is computed from Q w.
+    Minimises 1/2 w^T Q w - q^T w + 1/2 y_norm2 + alpha sum pf|w|
+    + beta/2 sum pf w^2, which is the problem above for Q = X~^T S X~,
+    q = X~^T S y and y_norm2 = y^T S y.  Each update costs O(p); the gap
+    (:func:`_enet_gap`, as on X) is computed from Q w.
     """
     if floating is float:
         dtype = np.float32
@@ -1087,15 +1119,21 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
         dtype = np.float64
     cdef Py_ssize_t p = Q.shape[0], j, f_iter, epoch = 0
     cdef floating[::1] H = np.zeros(p, dtype=dtype)  # Q @ w
+    cdef floating[::1] XtA = np.zeros(p, dtype=dtype)
+    cdef floating[::1] diag = np.zeros(p, dtype=dtype)
+    cdef const floating* pf = &penalty_factor[0] if p > 0 else NULL
     cdef floating tol_abs = tol * y_norm2, gap = INFINITY, g, w_j, w_new, d
-    cdef floating d_w_max, w_max, wq, wH, l1, l2, R_norm2, Ry, dual_norm, v, scale
-    cdef floating unpen
+    cdef floating d_w_max, w_max, wq, wH, R_norm2, Ry, scale, primal, unpen
+    cdef GapParts gp
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False
     if p == 0:
         return np.asarray(w), 0.0, 0.0, 0
     with nogil:
         for j in range(p):
+            diag[j] = Q[j, j] if pf[j] < INFINITY else 0.0  # pf = inf: excluded
+            if diag[j] <= 0.0:
+                w[j] = 0.0
             if w[j] != 0.0:
                 _axpy(<int> p, w[j], &Q[j, 0], &H[0])
         while True:
@@ -1104,33 +1142,10 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
             wH = _dot(<int> p, &w[0], &H[0])
             R_norm2 = max(y_norm2 - 2 * wq + wH, <floating> 0.0)
             Ry = y_norm2 - wq
-            l1 = 0.0
-            l2 = 0.0
-            dual_norm = 0.0
-            unpen = 0.0
             for j in range(p):
-                if w[j] != 0.0:
-                    l1 += penalty_factor[j] * fabs(w[j])
-                    l2 += w[j] * w[j]
-                v = q[j] - H[j] - beta * w[j]
-                if penalty_factor[j] > 0:
-                    v = (v if positive else fabs(v)) / penalty_factor[j]
-                    dual_norm = max(dual_norm, v)
-                elif Q[j, j] + beta > 0:
-                    unpen += v * v / (Q[j, j] + beta)
-            if alpha == 0.0:
-                v = 0.0
-                for j in range(p):
-                    d = q[j] - H[j]
-                    if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
-                        d = 0.0
-                    v += d * d
-                gap = v if beta == 0.0 else R_norm2 + 0.5 * beta * l2 - Ry + v / (2 * beta)
-            else:
-                scale = alpha / dual_norm if dual_norm > alpha else 1.0
-                gap = (0.5 * (R_norm2 + beta * l2) + alpha * l1
-                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry
-                       + 0.5 * unpen)
+                XtA[j] = q[j] - H[j]
+            gap = _enet_gap(p, NULL, p, &w[0], alpha, beta, pf, &diag[0], positive,
+                            R_norm2, Ry, &XtA[0], &scale, &primal, &unpen, &gp)
             if gap <= tol_abs:
                 converged = True
                 break
@@ -1141,14 +1156,14 @@ def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
                 d_w_max = 0.0
                 for f_iter in range(p):
                     j = _rand_int(<uint32_t> p, &seed) if random else f_iter
-                    if Q[j, j] == 0.0:
+                    if diag[j] == 0.0:
                         continue
                     w_j = w[j]
-                    g = q[j] - H[j] + w_j * Q[j, j]
+                    g = q[j] - H[j] + w_j * diag[j]
                     if positive and g < 0.0:
                         w_new = 0.0
                     else:
-                        w_new = _soft(g, alpha * penalty_factor[j]) / (Q[j, j] + beta)
+                        w_new = _soft(g, alpha * pf[j]) / (diag[j] + beta * pf[j])
                     if w_new != w_j:
                         d = w_new - w_j
                         _axpy(<int> p, d, &Q[j, 0], &H[0])

@@ -94,6 +94,8 @@ def _validate_penalty_factor(penalty_factor, n_features, dtype):
     """
     if penalty_factor is None:
         return None
+    if np.iscomplexobj(penalty_factor):
+        raise ValueError("penalty_factor must be real; got complex values.")
     pf = np.asarray(penalty_factor, dtype=np.float64)
     if pf.ndim != 1 or pf.shape[0] != n_features:
         raise ValueError(

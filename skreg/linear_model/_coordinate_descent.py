@@ -29,8 +29,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     Minimises, exactly as scikit-learn's ``ElasticNet``::
 
         1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2
-        + alpha * l1_ratio * sum_j pf_j |w_j|
-        + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+        + alpha * sum_j pf_j (l1_ratio |w_j| + 0.5 * (1 - l1_ratio) w_j^2)
 
     with sample weights s rescaled to sum to n and penalty factors pf (all
     ones by default).  The intercept b is not penalised.  Iterations stop
@@ -68,9 +67,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     selection : {'cyclic', 'random'}, default='cyclic'
         Coordinate order within an epoch.
     penalty_factor : array-like of shape (n_features,), default=None
-        Per-feature penalty weights with glmnet's semantics: non-negative,
-        rescaled internally to sum to n_features; 0 leaves a feature
-        unpenalised and ``np.inf`` keeps it out of the model.
+        Per-feature penalty weights with glmnet's semantics: pf_j multiplies
+        feature j's whole penalty (L1 and L2); non-negative, rescaled
+        internally to sum to n_features; 0 leaves a feature unpenalised and
+        ``np.inf`` keeps it out of the model.
 
     Attributes
     ----------

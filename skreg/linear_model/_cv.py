@@ -32,7 +32,6 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from skreg.linear_model._base import (
-    _centred_xy,
     _column_means,
     _implicit_centering_too_lossy,
     _normalize_sample_weight,
@@ -47,7 +46,12 @@ from skreg.linear_model._cv_folds import (
     _one_se_index,
     _weighted_gram,
 )
-from skreg.linear_model._paths import _alpha_grid, enet_path, lasso_path
+from skreg.linear_model._paths import (
+    _alpha_grid,
+    _grid_correlation,
+    enet_path,
+    lasso_path,
+)
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
 
@@ -140,7 +144,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         l1_ratios = self._l1_ratios()
         if isinstance(self.alphas, Integral):
             X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
-            Xy = _centred_xy(X, y_c, X_mean, sw)
+            Xy = _grid_correlation(X, y_c, X_mean, sw, pf, self.positive)
             if np.linalg.norm(y_c) <= np.finfo(np.float64).resolution * np.linalg.norm(y):
                 Xy = np.zeros_like(Xy)  # a constant y: its centred values are rounding
             alphas = np.array([
@@ -335,7 +339,8 @@ _CV_PARAMS_DOC = """
         Coordinate order.
     penalty_factor : array-like of shape (n_features,), default=None
         glmnet's per-feature penalty weights (see :class:`~skreg.ElasticNet`);
-        the alpha grid respects them.
+        the alpha grid follows glmnet's rule (alpha_max from the residual
+        after fitting the unpenalised features).
     scoring : str, callable or None, default=None
         None: the held-out mean squared error, as scikit-learn.  Otherwise any
         scikit-learn scorer (larger is better), evaluated on each fold's
@@ -422,7 +427,7 @@ class ElasticNetCV(_LinearModelCV):
     The objective, as scikit-learn's ``ElasticNetCV``::
 
         1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2
-        + alpha * l1_ratio * sum_j pf_j |w_j| + 0.5 * alpha * (1 - l1_ratio) ||w||^2
+        + alpha * sum_j pf_j (l1_ratio |w_j| + 0.5 * (1 - l1_ratio) w_j^2)
 
     Parameters
     ----------
