@@ -423,7 +423,7 @@ def test_kernel_positive_without_l1_certifies_convergence(gram, beta):
     """
     from scipy.optimize import nnls
 
-    from skreg._solvers._cd import solve_enet, solve_enet_gram
+    from skreg._solvers import solve_enet, solve_enet_gram
 
     rng = np.random.RandomState(0)
     X = rng.randn(50, 10)
@@ -450,7 +450,7 @@ def test_kernel_takes_predicted_start_only_if_better(regression_data, layout):
     follow from either.
     """
     from skreg._objectives import enet_objective
-    from skreg._solvers._cd import solve_enet
+    from skreg._solvers import solve_enet
 
     X, y = regression_data(40, 15, shift=0.0)
     Xl = LAYOUTS[layout](X)
@@ -523,7 +523,7 @@ def test_screening_at_zero_gap_keeps_the_support():
 @pytest.mark.parametrize("seed", range(5))
 def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
     """Check the kernel's quickselect working-set choice against a sort."""
-    from skreg._solvers._cd_fast import _select_smallest_py
+    from skreg._solvers import select_smallest as _select_smallest_py
 
     rng = np.random.RandomState(seed)
     p = 500

@@ -33,19 +33,17 @@ from threadpoolctl import threadpool_limits
 
 from skreg.linear_model._base import (
     _column_means,
-    _implicit_centering_too_lossy,
     _normalize_sample_weight,
     _preprocess,
     _validate_penalty_factor,
 )
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv_folds import (
-    _auto_gram,
     _check_indices,
     _fold_path,
     _one_se_index,
-    _weighted_gram,
 )
+from skreg.linear_model._gram import gram_decision, weighted_gram
 from skreg.linear_model._paths import (
     _alpha_grid,
     _grid_correlation,
@@ -183,19 +181,12 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         if sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
 
-        # 'auto': a Gram matrix when it is no larger than X; a user's Gram is of
-        # the full data, so the folds get their own (downdated from X^T S X)
-        use_gram = self.precompute
-        if isinstance(use_gram, str):
-            use_gram = _auto_gram(X)
-        elif not isinstance(use_gram, (bool, np.bool_)):
-            use_gram = True
-        if (use_gram and self.fit_intercept
-                and _implicit_centering_too_lossy(X, _column_means(X, sw))):
-            # float32 whose offsets dwarf the spread: centring the Gram matrix
-            # (G - n m m^T) would cancel every digit; the folds centre X instead
-            use_gram = False
-        gram = _weighted_gram(X, sw) if use_gram else None
+        # a user's Gram matrix is of the full data: the folds get their own,
+        # downdated from X^T S X
+        use_gram = gram_decision(self.precompute, X,
+                                 _column_means(X, sw) if self.fit_intercept else None)
+        use_gram = use_gram is not False
+        gram = weighted_gram(X, sw) if use_gram else None
         base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
                     positive=self.positive, random_state=self.random_state,
                     selection=self.selection, penalty_factor=pf,

@@ -16,12 +16,9 @@ from skreg._objectives import (
     unpenalised_correlation,
     unpenalised_fit,
 )
-from skreg._solvers._cd import solve_enet, solve_enet_gram
-from skreg.linear_model._base import (
-    _centred_gram,
-    _centred_xy,
-    _validate_penalty_factor,
-)
+from skreg._solvers import solve_enet, solve_enet_gram
+from skreg.linear_model._base import _centred_xy, _validate_penalty_factor
+from skreg.linear_model._gram import centred_gram, gram_decision
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -245,20 +242,14 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     n_samples, n_features = X.shape
     dtype = X.dtype
 
-    gram = None
-    if isinstance(precompute, str):
-        precompute = n_samples > n_features
-    if isinstance(precompute, (bool, np.bool_)):
-        if precompute:
-            gram = _centred_gram(X, X_mean, sample_weight)
-            Xy = None
+    gram = gram_decision(precompute, X, X_mean)
+    if gram is True:
+        gram = centred_gram(X, X_mean, sample_weight)
+        Xy = None
+    elif gram is False:
+        gram = None
     else:
-        gram = np.asarray(precompute, dtype=dtype)
-        if gram.shape != (n_features, n_features):
-            raise ValueError(
-                f"precompute should be a Gram matrix of shape ({n_features}, "
-                f"{n_features}), got {gram.shape}."
-            )
+        gram = np.asarray(gram, dtype=dtype)
     if gram is not None and Xy is None:
         Xy = _centred_xy(X, y, X_mean, sample_weight)
     auto_grid = isinstance(alphas, Integral)
