@@ -564,3 +564,81 @@ def test_path_screening_uses_a_certified_gap():
     for k, a in enumerate(alphas):
         ref = sk.Lasso(alpha=a, tol=1e-13, max_iter=1_000_000).fit(X, y, sample_weight=sw)
         np.testing.assert_allclose(coefs[:, k], ref.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("with_free", [False, True])
+def test_gram_and_X_kernels_share_the_gap(l1_ratio, with_free):
+    """Check the X and Gram kernels report one duality gap, the oracle's.
+
+    Both compute it with the penalty's one gap function from the datafit's
+    pieces (R^T S R, R^T S y, X~^T S R); at a start that is not optimal
+    (max_iter=0 returns its gap) they must agree with each other and, for
+    penalised features, with _objectives.enet_duality_gap.
+    """
+    from skreg._objectives import enet_duality_gap
+    from skreg._solvers import solve_enet, solve_enet_gram
+    from skreg.linear_model._gram import centred_gram
+
+    rng = np.random.RandomState(0)
+    n, p = 40, 6
+    X = rng.randn(n, p) + 2.0
+    y = X @ rng.randn(p) + rng.randn(n)
+    s = rng.uniform(0.2, 3.0, n)
+    s *= n / s.sum()
+    xm, y_c = s @ X / n, y - s @ y / n
+    pf = np.array([0.0 if with_free else 0.7, 1.0, 2.0, 0.5, 1.2, 0.6])
+    w0 = rng.randn(p)
+    alpha = 0.3
+    l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
+    G = centred_gram(X, xm, s)
+    q = (X - xm).T @ (s * y_c)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        _, gap_x, _, _ = solve_enet(X, y_c, l1, l2, w_init=w0, X_mean=xm,
+                                    sample_weight=s, penalty_factor=pf, max_iter=0)
+        _, gap_g, _, _ = solve_enet_gram(G, q, (s * y_c) @ y_c, l1, l2, w_init=w0,
+                                         penalty_factor=pf, max_iter=0)
+    assert gap_x > 0
+    assert gap_g == pytest.approx(gap_x, rel=1e-9)
+    if not with_free and l1_ratio > 0:
+        ref = enet_duality_gap(X, y, w0, (s @ y - s @ X @ w0) / n, alpha, l1_ratio,
+                               sample_weight=s, penalty_factor=pf)
+        assert gap_x / n == pytest.approx(ref, rel=1e-9)
+
+
+def test_gram_decision_is_one_rule():
+    """Check the one precompute decision used by fit, the paths and the CV models."""
+    from skreg.linear_model._gram import gram_decision
+
+    rng = np.random.RandomState(0)
+    tall, wide = rng.randn(30, 5), rng.randn(5, 30)
+    assert gram_decision("auto", tall) is True
+    assert gram_decision("auto", wide) is False
+    assert gram_decision(False, tall) is False and gram_decision(True, wide) is True
+    very_sparse = sp.random(400, 30, density=0.002, format="csc", random_state=0)
+    assert gram_decision("auto", very_sparse) is False  # p^2 > nnz
+    G = tall.T @ tall
+    assert gram_decision(G, tall) is G
+    with pytest.raises(ValueError, match="Gram matrix of shape"):
+        gram_decision(G[:4, :4], tall)
+    # float32 offsets dwarfing the spread: centring G would cancel every digit
+    X32 = (1e4 + rng.rand(30, 5)).astype(np.float32)
+    assert gram_decision(True, X32, X32.mean(0)) is False
+    assert gram_decision(True, X32) is True
+
+
+def test_cd_solvers_reached_through_the_package_only():
+    """Check no module outside skreg/_solvers imports the CD solvers' private modules."""
+    import pathlib
+    import re
+
+    import skreg
+
+    root = pathlib.Path(skreg.__file__).parent
+    pattern = re.compile(r"skreg\._solvers\._(cd|cd_fast|cd_gram|convergence)\b")
+    offenders = [str(f.relative_to(root)) for f in root.rglob("*.py")
+                 if "_solvers" not in f.parts and pattern.search(f.read_text())]
+    assert offenders == []
+    from skreg import _solvers
+    assert {"solve_enet", "solve_enet_gram"} <= set(_solvers.__all__)
