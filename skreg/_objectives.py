@@ -1,24 +1,32 @@
 """The mathematics of the linear models, in plain NumPy.
 
-One owner for the least-squares datafit, the L1 / L2 / elastic-net penalties
+One owner for the least-squares datafit, the elastic-net penalty, alpha_max
 and the duality gap, on scikit-learn's scale:
 
     P(w, b) = 1/(2 n) sum_i s_i (y_i - x_i @ w - b)^2
-              + alpha * l1_ratio * sum_j pf_j |w_j|
-              + alpha * (1 - l1_ratio) / 2 * ||w||_2^2
+              + alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)
 
-with sample weights s (scaled to sum to n, as scikit-learn does) and penalty
-factors pf.  Nothing here is fast; it is the oracle the compiled kernels and
-the tests are held against.
+with sample weights s (scaled to sum to n, as scikit-learn does) and
+glmnet's penalty factors pf, which multiply feature j's whole penalty
+(pf_j = 0: unpenalised; pf_j = inf: excluded, w_j = 0).  The estimators and
+paths use :func:`normalize_weights` and :func:`alpha_max_from_correlation`
+from here; the rest is the oracle the compiled kernels and the tests are
+held against.  Nothing here is fast.
 """
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import nnls
 
 __all__ = [
     "soft_threshold",
+    "normalize_weights",
     "enet_penalty",
     "enet_objective",
     "alpha_max",
+    "alpha_max_from_correlation",
+    "unpenalised_fit",
+    "unpenalised_correlation",
     "enet_duality_gap",
     "enet_kkt_violation",
 ]
@@ -29,23 +37,41 @@ def soft_threshold(z, t):
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
+def normalize_weights(sample_weight, n_samples):
+    """Sample weights rescaled to sum to n_samples (scikit-learn's convention).
+
+    This keeps alpha on the same scale with and without weights.  The dtype
+    of ``sample_weight`` is kept; None stays None.
+    """
+    if sample_weight is None:
+        return None
+    total = sample_weight.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must have a positive sum.")
+    return sample_weight * (n_samples / total)
+
+
 def _weights(sample_weight, n):
     if sample_weight is None:
         return np.ones(n)
-    s = np.asarray(sample_weight, dtype=np.float64)
-    return s * (n / s.sum())
+    return normalize_weights(np.asarray(sample_weight, dtype=np.float64), n)
 
 
 def _pf(penalty_factor, p):
     return np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, float)
 
 
+def _pf_times(pf, v):
+    """pf * v with an excluded feature (pf = inf) contributing 0 where v = 0."""
+    return np.where(v == 0, 0.0, pf * v)
+
+
 def enet_penalty(w, alpha, l1_ratio=1.0, penalty_factor=None):
-    """alpha * (l1_ratio * sum pf |w| + (1 - l1_ratio) / 2 * ||w||^2)."""
+    """alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)."""
     w = np.asarray(w, dtype=np.float64)
     pf = _pf(penalty_factor, w.shape[0])
-    l1 = np.sum(pf[w != 0] * np.abs(w[w != 0]))
-    return alpha * (l1_ratio * l1 + 0.5 * (1.0 - l1_ratio) * (w @ w))
+    per_feature = l1_ratio * np.abs(w) + 0.5 * (1.0 - l1_ratio) * w**2
+    return alpha * float(np.sum(_pf_times(pf, per_feature)))
 
 
 def _residual(X, y, w, b):
@@ -61,35 +87,87 @@ def enet_objective(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
     return (s @ r**2) / (2 * n) + enet_penalty(w, alpha, l1_ratio, penalty_factor)
 
 
-def _centred_correlation(X, y, fit_intercept, sample_weight):
-    """|x~_j^T S y~| for every feature (no copy of X)."""
-    n = X.shape[0]
-    s = _weights(sample_weight, n)
+def _correlation(X, v, X_mean, s):
+    """x~_j^T S v for every feature, x~ = x - X_mean (None: no centering)."""
+    sv = v if s is None else s * v
+    c = np.asarray(X.T @ sv, dtype=np.float64).ravel()
+    if X_mean is not None:
+        c = c - np.asarray(X_mean, dtype=np.float64) * np.sum(sv)
+    return c
+
+
+def unpenalised_fit(X, y, X_mean, sample_weight, penalty_factor, positive=False):
+    """The solution above alpha_max: w_j = 0 where pf_j > 0, least squares elsewhere.
+
+    glmnet's rule: the features with pf_j = 0 are in the model at every
+    alpha, so the solution at alpha_max (and above) is their (weighted,
+    centred; non-negative if ``positive``) least-squares fit.  ``y`` must be
+    centred like X (``X_mean``).  Only those columns are densified, never X.
+    Returns (w of shape (n_features,), the residual r0 = y~ - X~ w).
+    """
     y = np.asarray(y, dtype=np.float64)
-    if fit_intercept:
-        y = y - np.average(y, weights=s)
-        x_mean = np.asarray(X.T @ s).ravel() / s.sum()
-        return X.T @ (s * y) - x_mean * np.sum(s * y)
-    return X.T @ (s * y)
+    w = np.zeros(X.shape[1])
+    pf = None if penalty_factor is None else np.asarray(penalty_factor, np.float64)
+    idx = np.array([], dtype=int) if pf is None else np.flatnonzero(pf == 0)
+    if not idx.size:
+        return w, y
+    Z = X[:, idx]
+    Z = np.asarray(Z.toarray() if sp.issparse(Z) else Z, dtype=np.float64)
+    if X_mean is not None:
+        Z = Z - np.asarray(X_mean, dtype=np.float64)[idx]
+    sq = (np.ones_like(y) if sample_weight is None
+          else np.sqrt(np.asarray(sample_weight, dtype=np.float64)))
+    A, t = Z * sq[:, None], y * sq
+    w[idx] = nnls(A, t)[0] if positive else np.linalg.lstsq(A, t, rcond=None)[0]
+    return w, y - Z @ w[idx]
+
+
+def unpenalised_correlation(X, y, X_mean, sample_weight, penalty_factor,
+                            positive=False):
+    """x~_j^T S r0, r0 the residual of :func:`unpenalised_fit` (y~ if none)."""
+    _, r0 = unpenalised_fit(X, y, X_mean, sample_weight, penalty_factor, positive)
+    s = None if sample_weight is None else np.asarray(sample_weight, np.float64)
+    return _correlation(X, r0, X_mean, s)
+
+
+def alpha_max_from_correlation(Xy, n_samples, l1_ratio=1.0, penalty_factor=None,
+                               positive=False):
+    """max_j ||Xy_j|| / (n * l1_ratio * pf_j) over penalised features.
+
+    ``Xy`` (n_features,) or (n_features, n_targets) holds x~_j^T S r0
+    (:func:`unpenalised_correlation`); signed (the largest) for ``positive``.
+    Unpenalised features (pf_j = 0) are left out, excluded ones (inf) give 0.
+    """
+    Xy = np.asarray(Xy, dtype=np.float64)
+    if Xy.ndim == 1:
+        Xy = Xy[:, None]
+    c = np.max(Xy, axis=1) if positive else np.sqrt(np.sum(Xy**2, axis=1))
+    if penalty_factor is not None:
+        pf = np.asarray(penalty_factor, dtype=np.float64)
+        c = np.where(pf > 0, c / np.where(pf > 0, pf, 1.0), 0.0)
+    if not c.size:
+        return 0.0
+    return max(0.0, float(np.max(c))) / (n_samples * l1_ratio)
 
 
 def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
               penalty_factor=None, positive=False):
-    """The smallest alpha for which the solution is w = 0.
+    """The smallest alpha for which every penalised coefficient is 0.
 
-    max_j |x~_j^T S y~| / (n * l1_ratio * pf_j) over penalised features
-    (signed for ``positive``); x~, y~ centred when fitting an intercept.
-    Features with pf_j = 0 are ignored: they enter the model at every alpha.
+    glmnet's rule: max_j |x~_j^T S r0| / (n * l1_ratio * pf_j) over penalised
+    features, r0 the residual of the least-squares fit of the unpenalised
+    features (y~ itself if there are none); x~, y~ centred when fitting an
+    intercept.
     """
-    n, p = X.shape
-    pf = _pf(penalty_factor, p)
-    c = np.asarray(_centred_correlation(X, y, fit_intercept, sample_weight)).ravel()
-    if not positive:
-        c = np.abs(c)
-    mask = pf > 0
-    if not np.any(mask):
-        return 0.0
-    return max(0.0, np.max(c[mask] / pf[mask])) / (n * l1_ratio)
+    n = X.shape[0]
+    s = _weights(sample_weight, n)
+    y = np.asarray(y, dtype=np.float64)
+    X_mean = None
+    if fit_intercept:
+        y = y - np.average(y, weights=s)
+        X_mean = np.asarray(X.T @ s).ravel() / s.sum()
+    Xy = unpenalised_correlation(X, y, X_mean, s, penalty_factor, positive)
+    return alpha_max_from_correlation(Xy, n, l1_ratio, penalty_factor, positive)
 
 
 def enet_duality_gap(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
@@ -97,10 +175,11 @@ def enet_duality_gap(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
     """Duality gap at (w, b) from the rescaled residual dual point.
 
     The dual point is theta = scale * S R / n with the scale that makes
-    theta feasible (|x_j^T theta| <= alpha l1_ratio pf_j), the L2 part of the
-    ElasticNet folded into an augmented design.  Returns the gap on
-    scikit-learn's scale (its ``dual_gap_``).  Intercept: the residual is
-    centred (its weighted sum is zero at the optimal b).
+    theta feasible (|x_j^T theta - l2 pf_j w_j| <= alpha l1_ratio pf_j), the
+    L2 part folded into an augmented design [X; sqrt(l2 pf) I].  Returns the
+    gap on scikit-learn's scale (its ``dual_gap_``), for problems whose
+    features are all penalised.  Intercept: the residual is centred (its
+    weighted sum is zero at the optimal b).
     """
     n = X.shape[0]
     s = _weights(sample_weight, n)
@@ -110,13 +189,13 @@ def enet_duality_gap(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
     r = _residual(X, y, w, b)
     R_norm2 = s @ r**2
     Ry = (s * r) @ (np.asarray(y, np.float64) - b)
-    XtA = np.asarray(X.T @ (s * r)).ravel() - l2_reg * w
+    XtA = np.asarray(X.T @ (s * r)).ravel() - l2_reg * _pf_times(pf, w)
     v = XtA if positive else np.abs(XtA)
     mask = pf > 0
     dual_norm = np.max(v[mask] / pf[mask]) if np.any(mask) else 0.0
     scale = l1_reg / dual_norm if dual_norm > l1_reg else 1.0
-    l2 = w @ w
-    l1 = np.sum(pf[w != 0] * np.abs(w[w != 0]))
+    l2 = np.sum(_pf_times(pf, w**2))
+    l1 = np.sum(_pf_times(pf, np.abs(w)))
     primal = 0.5 * (R_norm2 + l2_reg * l2) + l1_reg * l1
     dual = -0.5 * scale**2 * (R_norm2 + l2_reg * l2) + scale * Ry
     return (primal - dual) / n
@@ -126,22 +205,26 @@ def enet_kkt_violation(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
                        penalty_factor=None, positive=False):
     """Largest violation of the optimality (KKT) conditions, scikit-learn scale.
 
-    With g = X^T S (y - X w - b) / n - alpha (1 - l1_ratio) w:
-    g_j = alpha l1_ratio pf_j sign(w_j) where w_j != 0 and
-    |g_j| <= alpha l1_ratio pf_j where w_j = 0 (g_j <= ... when positive).
+    With g_j = x_j^T S (y - X w - b) / n - alpha (1 - l1_ratio) pf_j w_j and
+    lam_j = alpha l1_ratio pf_j: g_j = lam_j sign(w_j) where w_j != 0 and
+    |g_j| <= lam_j where w_j = 0 (g_j <= lam_j when positive).  Excluded
+    features (pf_j = inf) must be 0 and have no condition otherwise.
     """
     n = X.shape[0]
     s = _weights(sample_weight, n)
     w = np.asarray(w, dtype=np.float64)
     pf = _pf(penalty_factor, w.shape[0])
     r = _residual(X, y, w, b)
-    g = np.asarray(X.T @ (s * r)).ravel() / n - alpha * (1 - l1_ratio) * w
+    g = np.asarray(X.T @ (s * r)).ravel() / n - alpha * (1 - l1_ratio) * _pf_times(pf, w)
     lam = alpha * l1_ratio * pf
     nz = w != 0
     viol = np.zeros_like(g)
     viol[nz] = np.abs(g[nz] - lam[nz] * np.sign(w[nz]))
+    excluded = np.isinf(pf)
+    viol[nz & excluded] = np.inf
+    free = ~nz & ~excluded
     if positive:
-        viol[~nz] = np.maximum(g[~nz] - lam[~nz], 0.0)
+        viol[free] = np.maximum(g[free] - lam[free], 0.0)
     else:
-        viol[~nz] = np.maximum(np.abs(g[~nz]) - lam[~nz], 0.0)
+        viol[free] = np.maximum(np.abs(g[free]) - lam[free], 0.0)
     return float(np.max(viol)) if viol.size else 0.0

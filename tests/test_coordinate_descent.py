@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg import ElasticNet, Lasso, enet_path, lasso_path
+from skreg import ElasticNet, Lasso, LassoCV, enet_path, lasso_path
 from skreg._objectives import alpha_max, enet_duality_gap, enet_kkt_violation
 
 LAYOUTS = {
@@ -187,8 +187,107 @@ def test_penalty_factor_scales_penalty_and_alpha_max(regression_data):
     assert np.all(Lasso(alpha=amax * 1.01, **near).fit(X, y).coef_ == 0)
 
 
+def _pf_problem(seed=0, n=50, p=7):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, p) + rng.uniform(-2, 2, p)
+    y = X @ rng.randn(p) + 0.5 * rng.randn(n) + 3.0
+    pf = np.array([0.0, 1.0, 2.0, 0.5, 0.0, 1.5, 1.0])[:p]
+    return X, y, pf, pf * (p / pf.sum())
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_penalty_factor_kkt_first_principles(l1_ratio, layout, precompute, weighted):
+    """Check the KKT conditions of glmnet's per-feature penalty, written out here.
+
+    pf_j multiplies feature j's whole penalty: with s summing to n,
+    g_j = x~_j^T S (y~ - X~ w) / n - alpha (1 - l1_ratio) pf_j w_j must equal
+    alpha l1_ratio pf_j sign(w_j) on the support and be at most that in size
+    off it; pf_j = 0 features have g_j = 0 (unshrunk least squares).
+    """
+    X, y, pf, pf_r = _pf_problem()
+    n = X.shape[0]
+    sw = np.random.RandomState(1).uniform(0.2, 3.0, n) if weighted else None
+    m = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, penalty_factor=pf,
+                   precompute=precompute, **TIGHT)
+    m.fit(LAYOUTS[layout](X), y, sample_weight=sw)
+    s = np.ones(n) if sw is None else sw * (n / sw.sum())
+    xm, ym = s @ X / n, s @ y / n
+    r = (y - ym) - (X - xm) @ m.coef_
+    assert m.intercept_ == pytest.approx(ym - xm @ m.coef_, abs=1e-10)
+    g = (X - xm).T @ (s * r) / n - 0.2 * (1 - l1_ratio) * pf_r * m.coef_
+    lam = 0.2 * l1_ratio * pf_r
+    nz = m.coef_ != 0
+    scale = np.abs((X - xm).T @ (s * (y - ym))).max() / n
+    np.testing.assert_allclose(g[nz], lam[nz] * np.sign(m.coef_[nz]), atol=1e-7 * scale)
+    assert np.all(np.abs(g[~nz]) <= lam[~nz] + 1e-7 * scale)
+    assert np.all(m.coef_[pf == 0] != 0)
+
+
+def test_penalty_factor_ridge_is_a_weighted_ridge():
+    """Check ElasticNet(l1_ratio=0, pf) is the per-feature ridge (closed form)."""
+    X, y, pf, pf_r = _pf_problem(2)
+    n = X.shape[0]
+    m = ElasticNet(alpha=0.3, l1_ratio=0.0, penalty_factor=pf, **TIGHT).fit(X, y)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    w = np.linalg.solve(Xc.T @ Xc / n + 0.3 * np.diag(pf_r), Xc.T @ yc / n)
+    np.testing.assert_allclose(m.coef_, w, rtol=1e-8, atol=1e-10)
+    plain = ElasticNet(alpha=0.3, l1_ratio=0.0, **TIGHT).fit(X, y)
+    assert np.abs(plain.coef_ - w).max() > 1e-3  # the factors do matter
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_penalty_factor_zero_features_are_least_squares(l1_ratio, precompute):
+    """Check pf_j = 0 features are not shrunk: above alpha_max they are OLS.
+
+    Large alpha: every penalised coefficient is 0 and the unpenalised ones
+    equal the least-squares fit (with intercept) on those features alone.
+    """
+    X, y, pf, _ = _pf_problem(3)
+    free = pf == 0
+    m = ElasticNet(alpha=1e3, l1_ratio=l1_ratio, penalty_factor=pf,
+                   precompute=precompute, **TIGHT).fit(X, y)
+    ols = sk.LinearRegression().fit(X[:, free], y)
+    assert np.all(m.coef_[~free] == 0)
+    np.testing.assert_allclose(m.coef_[free], ols.coef_, rtol=1e-8)
+    assert m.intercept_ == pytest.approx(ols.intercept_, rel=1e-8)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_penalty_factor_alpha_max_is_glmnets(precompute):
+    """Check alpha_max comes from the residual after fitting the pf=0 features.
+
+    glmnet's rule: alpha_max = max_j |x~_j^T r0| / (n pf_j) over penalised j,
+    r0 the OLS residual on the unpenalised features.  At the first alpha of
+    lasso_path and LassoCV every penalised coefficient is exactly 0, and just
+    below it one enters.
+    """
+    X, y, pf, pf_r = _pf_problem(4)
+    n = X.shape[0]
+    free = pf == 0
+    Xc, yc = X - X.mean(0), y - y.mean()
+    b = np.linalg.lstsq(Xc[:, free], yc, rcond=None)[0]
+    r0 = yc - Xc[:, free] @ b
+    expected = np.max(np.abs(Xc[:, ~free].T @ r0) / pf_r[~free]) / n
+    assert alpha_max(X, y, penalty_factor=pf_r) == pytest.approx(expected, rel=1e-12)
+    alphas, coefs, _ = lasso_path(Xc, yc, alphas=5, penalty_factor=pf,
+                                  precompute=precompute, **TIGHT)
+    assert alphas[0] == pytest.approx(expected, rel=1e-12)
+    assert np.all(coefs[~free, 0] == 0)
+    np.testing.assert_allclose(coefs[free, 0], b, rtol=1e-8)
+    cv = LassoCV(alphas=5, cv=3, penalty_factor=pf, precompute=precompute,
+                 **TIGHT).fit(X, y)
+    assert cv.alphas_[0] == pytest.approx(expected, rel=1e-12)
+    below = Lasso(alpha=0.99 * expected, penalty_factor=pf, **TIGHT).fit(X, y)
+    assert np.any(below.coef_[~free] != 0)
+
+
 @pytest.mark.parametrize("bad, match", [
     (np.ones(3), "shape"), (-np.ones(8), "non-negative"), (np.zeros(8), "positive"),
+    (np.ones(8) + 1j, "real"),
 ])
 def test_penalty_factor_rejects_bad_input(regression_data, bad, match):
     """Check that a wrong penalty_factor raises a clear ValueError."""
@@ -324,7 +423,7 @@ def test_kernel_positive_without_l1_certifies_convergence(gram, beta):
     """
     from scipy.optimize import nnls
 
-    from skreg._solvers._cd import solve_enet, solve_enet_gram
+    from skreg._solvers import solve_enet, solve_enet_gram
 
     rng = np.random.RandomState(0)
     X = rng.randn(50, 10)
@@ -351,7 +450,7 @@ def test_kernel_takes_predicted_start_only_if_better(regression_data, layout):
     follow from either.
     """
     from skreg._objectives import enet_objective
-    from skreg._solvers._cd import solve_enet
+    from skreg._solvers import solve_enet
 
     X, y = regression_data(40, 15, shift=0.0)
     Xl = LAYOUTS[layout](X)
@@ -424,7 +523,7 @@ def test_screening_at_zero_gap_keeps_the_support():
 @pytest.mark.parametrize("seed", range(5))
 def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
     """Check the kernel's quickselect working-set choice against a sort."""
-    from skreg._solvers._cd_fast import _select_smallest_py
+    from skreg._solvers import select_smallest as _select_smallest_py
 
     rng = np.random.RandomState(seed)
     p = 500
@@ -440,3 +539,106 @@ def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
                                       np.sort(score[active])[:k])
     with pytest.raises(ValueError, match="k must be"):
         _select_smallest_py(active, score, 0)
+
+
+def test_path_screening_uses_a_certified_gap():
+    """Check a weighted, implicitly centred path against scikit-learn's Lasso.
+
+    Regression (issue 11 §2): with nearly-equal column means a predicted
+    start's computed gap came out negative, Gap Safe screening used radius 0
+    and removed support features for good; coefficients were off by ~1.3.
+    Screening now uses the clipped gap plus a rounding allowance.
+    """
+    rng = np.random.RandomState(1)
+    n, p = rng.randint(8, 40), 5
+    X = 5.0 + 0.05 * rng.randn(n, p) + 0.01 * rng.randn(n, 1)
+    y = X @ rng.randn(p) + 0.1 * rng.randn(n)
+    sw = rng.uniform(0.2, 3.0, n)
+    s = sw * (n / sw.sum())   # the estimators' normalisation
+    x_mean, y_c = s @ X / n, y - s @ y / n
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        alphas, coefs, _ = lasso_path(X, y_c, alphas=30, tol=1e-10, max_iter=100_000,
+                                      precompute=False, sample_weight=s,
+                                      X_offset=x_mean)
+    for k, a in enumerate(alphas):
+        ref = sk.Lasso(alpha=a, tol=1e-13, max_iter=1_000_000).fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(coefs[:, k], ref.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("with_free", [False, True])
+def test_gram_and_X_kernels_share_the_gap(l1_ratio, with_free):
+    """Check the X and Gram kernels report one duality gap, the oracle's.
+
+    Both compute it with the penalty's one gap function from the datafit's
+    pieces (R^T S R, R^T S y, X~^T S R); at a start that is not optimal
+    (max_iter=0 returns its gap) they must agree with each other and, for
+    penalised features, with _objectives.enet_duality_gap.
+    """
+    from skreg._objectives import enet_duality_gap
+    from skreg._solvers import solve_enet, solve_enet_gram
+    from skreg.linear_model._gram import centred_gram
+
+    rng = np.random.RandomState(0)
+    n, p = 40, 6
+    X = rng.randn(n, p) + 2.0
+    y = X @ rng.randn(p) + rng.randn(n)
+    s = rng.uniform(0.2, 3.0, n)
+    s *= n / s.sum()
+    xm, y_c = s @ X / n, y - s @ y / n
+    pf = np.array([0.0 if with_free else 0.7, 1.0, 2.0, 0.5, 1.2, 0.6])
+    w0 = rng.randn(p)
+    alpha = 0.3
+    l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
+    G = centred_gram(X, xm, s)
+    q = (X - xm).T @ (s * y_c)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        _, gap_x, _, _ = solve_enet(X, y_c, l1, l2, w_init=w0, X_mean=xm,
+                                    sample_weight=s, penalty_factor=pf, max_iter=0)
+        _, gap_g, _, _ = solve_enet_gram(G, q, (s * y_c) @ y_c, l1, l2, w_init=w0,
+                                         penalty_factor=pf, max_iter=0)
+    assert gap_x > 0
+    assert gap_g == pytest.approx(gap_x, rel=1e-9)
+    if not with_free and l1_ratio > 0:
+        ref = enet_duality_gap(X, y, w0, (s @ y - s @ X @ w0) / n, alpha, l1_ratio,
+                               sample_weight=s, penalty_factor=pf)
+        assert gap_x / n == pytest.approx(ref, rel=1e-9)
+
+
+def test_gram_decision_is_one_rule():
+    """Check the one precompute decision used by fit, the paths and the CV models."""
+    from skreg.linear_model._gram import gram_decision
+
+    rng = np.random.RandomState(0)
+    tall, wide = rng.randn(30, 5), rng.randn(5, 30)
+    assert gram_decision("auto", tall) is True
+    assert gram_decision("auto", wide) is False
+    assert gram_decision(False, tall) is False and gram_decision(True, wide) is True
+    very_sparse = sp.random(400, 30, density=0.002, format="csc", random_state=0)
+    assert gram_decision("auto", very_sparse) is False  # p^2 > nnz
+    G = tall.T @ tall
+    assert gram_decision(G, tall) is G
+    with pytest.raises(ValueError, match="Gram matrix of shape"):
+        gram_decision(G[:4, :4], tall)
+    # float32 offsets dwarfing the spread: centring G would cancel every digit
+    X32 = (1e4 + rng.rand(30, 5)).astype(np.float32)
+    assert gram_decision(True, X32, X32.mean(0)) is False
+    assert gram_decision(True, X32) is True
+
+
+def test_cd_solvers_reached_through_the_package_only():
+    """Check no module outside skreg/_solvers imports the CD solvers' private modules."""
+    import pathlib
+    import re
+
+    import skreg
+
+    root = pathlib.Path(skreg.__file__).parent
+    pattern = re.compile(r"skreg\._solvers\._(cd|cd_fast|cd_gram|convergence)\b")
+    offenders = [str(f.relative_to(root)) for f in root.rglob("*.py")
+                 if "_solvers" not in f.parts and pattern.search(f.read_text())]
+    assert offenders == []
+    from skreg import _solvers
+    assert {"solve_enet", "solve_enet_gram"} <= set(_solvers.__all__)

@@ -219,3 +219,56 @@ def test_cv_gram_downdate_matches_direct(regression_data, layout, fit_intercept)
         direct = LassoCV(precompute=False, **kw).fit(X, y, sample_weight=weights)
         np.testing.assert_allclose(gram.mse_path_, direct.mse_path_, rtol=1e-7)
         assert gram.alpha_ == direct.alpha_
+
+
+@pytest.mark.parametrize("seed", [3, 9])
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_cv_direct_path_converges_under_other_rounding(regression_data, seed, layout):
+    """Check the direct solver converges when X's last bits change (issue 11 §1).
+
+    X * (1 + 1e-15 noise) is what another CPU's BLAS rounding does to the
+    folds: a path's predicted start then had a computed gap of -4e-9 (true:
+    +3.5e-9), Gap Safe screening ran with radius 0, removed 14 of the 15
+    support features for good and CD stalled at gap 3.9e3.
+    """
+    X, y = regression_data(80, 15, shift=2.0)
+    X = X * (1 + 1e-15 * np.random.RandomState(100 + seed).randn(*X.shape))
+    sw = np.random.RandomState(2).uniform(0.2, 3.0, X.shape[0])
+    X = LAYOUTS[layout](X)
+    kw = dict(cv=CV, alphas=20, **TIGHT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        direct = LassoCV(precompute=False, **kw).fit(X, y, sample_weight=sw)
+        gram = LassoCV(precompute=True, **kw).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(direct.mse_path_, gram.mse_path_, rtol=1e-7)
+    assert direct.alpha_ == gram.alpha_
+
+
+def _nearly_equal_means(seed=1):
+    """5 correlated features whose column means agree to ~1e-2 of their size."""
+    rng = np.random.RandomState(seed)
+    n, p = rng.randint(8, 40), 5
+    X = 5.0 + 0.05 * rng.randn(n, p) + 0.01 * rng.randn(n, 1)
+    y = X @ rng.randn(p) + 0.1 * rng.randn(n)
+    return X, y, rng.uniform(0.2, 3.0, n)
+
+
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV"])
+def test_cv_screening_with_weights_picks_sklearns_alpha(name):
+    """Check weighted CV with nearly-equal column means matches scikit-learn.
+
+    Regression (issue 11 §2): a path's predicted start had a slightly negative
+    computed gap; the Gap Safe radius was 0, support features were screened
+    out for good, CD stalled and LassoCV chose another alpha_.
+    """
+    X, y, sw = _nearly_equal_means()
+    kw = dict(cv=KFold(3), alphas=30, precompute=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        ours, _ = _pair(name, tol=1e-8, max_iter=100_000, **kw)
+        ours.fit(X, y, sample_weight=sw)
+    ref = getattr(sk, name)(tol=1e-12, max_iter=1_000_000, **kw).fit(
+        X, y, sample_weight=sw)
+    np.testing.assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-6)
+    assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-8)

@@ -1,0 +1,39 @@
+"""The solvers: the one entry point for the rest of skreg.
+
+Callers import from here (``from skreg._solvers import solve_enet``), never
+from the private modules below.
+
+Coordinate descent (Lasso / ElasticNet)
+---------------------------------------
+``solve_enet`` (X dense or CSC) and ``solve_enet_gram`` (a Gram matrix) in
+_cd.py pick and call the compiled kernels.  The compiled core gives each
+piece of math one home, after skglm's datafits / penalties / solvers:
+
+* _datafit_quadratic.pxd: weighted least squares with implicit centering
+  (column products, residual state and moves, column statistics, X~^T v);
+* _penalty_enet.pxd: the elastic net with glmnet's factors (prox, value,
+  dual norm, Gap Safe distance, its duality gap from the datafit's pieces);
+* _penalties.pxd: the fused type ``penalty_t`` over the penalty structs and
+  the ``pen_*`` functions the loops call (resolved at compile time);
+* _gap.pxd: the pair's duality gap on X, the Lasso dual of a candidate point
+  and the rounding allowance that certifies screening;
+* _accelerators.pxd: Anderson extrapolation, quickselect, random order;
+* _cd_fast.pyx: the loop on X (screening, working sets, path hand-offs);
+  _cd_gram.pyx: the loop on a Gram matrix; _convergence.py: their warning.
+
+A new penalty is a new ``_penalty_<name>.pxd`` plus one member of
+``penalty_t`` and one branch per ``pen_*``; a datafit solved by prox-Newton
+(logistic) re-weights the quadratic one (s = p(1 - p), y = working
+response) and calls the same loop, with no copy of it.
+"""
+
+# --- coordinate descent ------------------------------------------------------
+from skreg._solvers._cd import solve_enet, solve_enet_gram
+from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
+from skreg._solvers._cd_fast import lasso_dual_extrapolated
+
+_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "lasso_dual_extrapolated",
+               "select_smallest"]
+# --- end coordinate descent --------------------------------------------------
+
+__all__ = [*_CD_EXPORTS]

@@ -12,10 +12,10 @@ from sklearn.utils import check_random_state
 
 from skreg._solvers._cd_fast import (
     enet_cd_dense,
-    enet_cd_gram,
     enet_cd_sparse,
     lasso_dual_extrapolated,
 )
+from skreg._solvers._cd_gram import enet_cd_gram
 
 __all__ = ["solve_enet", "solve_enet_gram"]
 
@@ -99,8 +99,9 @@ def solve_enet(
     y = _vec(y, dtype, n_samples)
     sw = _vec(sample_weight, dtype, n_samples)
     xm = _vec(X_mean, dtype, n_features)
-    pf = np.ones(n_features, dtype=dtype) if penalty_factor is None else _vec(
-        penalty_factor, dtype, n_features
+    # the penalty's parameters are float64 in every kernel
+    pf = np.ones(n_features) if penalty_factor is None else _vec(
+        penalty_factor, np.float64, n_features
     )
     rng = check_random_state(random_state)
     if w_pred is not None:
@@ -182,7 +183,7 @@ def solve_enet_gram(
     if w.shape != (p,) or Q.shape != (p, p):  # the kernel has no bounds checks
         raise ValueError(f"expected w_init of shape ({p},) and Q of shape ({p}, {p}), "
                          f"got {w.shape} and {Q.shape}")
-    pf = np.ones(p, dtype=dtype) if penalty_factor is None else _vec(penalty_factor, dtype, p)
+    pf = np.ones(p) if penalty_factor is None else _vec(penalty_factor, np.float64, p)
     t = np.dtype(dtype).type
     return enet_cd_gram(
         w, t(l1_reg), t(l2_reg), Q, _vec(q, dtype, p), t(y_norm2), pf, max_iter,

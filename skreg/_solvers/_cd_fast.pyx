@@ -1,21 +1,28 @@
-"""Coordinate-descent kernels for the Lasso / ElasticNet, dense, sparse and Gram.
+"""Coordinate-descent kernel for the Lasso / ElasticNet on X, dense or sparse CSC.
 
-All kernels minimise, for a design X (n x p), a 1-D target y, optional
+The kernel minimises, for a design X (n x p), a 1-D target y, optional
 non-negative sample weights s and an optional column offset m (implicit
 centering: the design is X - 1 m^T, never formed),
 
     P(w) = 1/2 sum_i s_i (y_i - (x_i - m) @ w)^2
-           + alpha * sum_j pf_j |w_j| + beta / 2 * ||w||_2^2
+           + sum_j pf_j (alpha |w_j| + beta / 2 * w_j^2)
 
 i.e. n times scikit-learn's objective (the caller converts the scale once).
-pf are per-feature penalty factors (glmnet's ``penalty.factor``).
+pf are per-feature penalty factors (glmnet's ``penalty.factor``): they scale
+feature j's whole penalty; pf_j = 0 leaves it unpenalised, pf_j = inf
+excludes it (w_j = 0).
+
+The loop is written once against the datafit (_datafit_quadratic.pxd), the
+penalty (a fused type, _penalties.pxd -> _penalty_enet.pxd), the gap of the
+pair (_gap.pxd) and the accelerators (_accelerators.pxd); see
+skreg/_solvers/__init__.py for the layout.
 
 Duality gap ("formulation A" of scikit-learn, with the L2 part folded into
-an augmented design [X; sqrt(beta) I]; Fercoq, Gramfort & Salmon 2015): with
-R the weighted residual, XtA_j = x~_j^T S R - beta w_j and the dual point
-theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
+an augmented design [X; sqrt(beta pf) I]; Fercoq, Gramfort & Salmon 2015):
+with R the weighted residual, XtA_j = x~_j^T S R - beta pf_j w_j and the dual
+point theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
 
-    D(theta) = -scale^2 / 2 (R^T S R + beta ||w||^2) + scale * R^T S y,
+    D(theta) = -scale^2 / 2 (R^T S R + beta sum pf w^2) + scale * R^T S y,
 
 and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 ("formulation B", Duenner et al. 2016).  Iterations stop once the gap is
@@ -24,8 +31,10 @@ and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
 
 * Gap Safe screening (Fercoq et al. 2015; Ndiaye et al. 2017): a feature j
-  with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta) > sqrt(2 gap)
-  is zero at the optimum and leaves the problem for good.
+  with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta pf_j) > sqrt(2 G)
+  is zero at the optimum; G is a certified bound (the computed gap clipped at
+  0 plus what rounding can hide), and the decision is retaken at every outer
+  iteration, so rounding can never remove a support feature for good.
 * Working sets prioritised by the dual (Massias, Gramfort & Salmon 2018,
   "Celer"): the inner CD runs on the current non-zeros plus the features
   closest to violating the dual constraint, the set doubling each outer
@@ -44,518 +53,23 @@ Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t, uint32_t
-from libc.string cimport memset
-
-import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
-from skreg._solvers._blas cimport _asum, _axpy, _dot, _gemv_t
+from skreg._solvers._accelerators cimport (
+    ANDERSON_K, RAND_R_MAX, _anderson, _push_extrapolate, _rand_int, _select_smallest,
+)
+from skreg._solvers._datafit_quadratic cimport (
+    Layout, Resid, _col_stats, _grad, _move, _set_coef,
+)
+from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _gap_rounding, _primal
+from skreg._solvers._penalties cimport (
+    pen_dist, pen_dist_margin, pen_excluded, pen_free, pen_lasso_dual, pen_project,
+    pen_prox, pen_sparse, penalty_t,
+)
+from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
 
-
-cdef enum:
-    RAND_R_MAX = 0x7FFFFFFF
-    ANDERSON_K = 5          # iterates kept for Anderson extrapolation
-    GAP_EVERY = 10          # inner gap checked at least every GAP_EVERY epochs
-    WS_START = 10           # first working-set size (celer's p0)
-    SUB_SWEEPS = 10         # sweeps over the non-zeros between two full sweeps
-    EXTRAPOLATE_N_PER_P = 20  # dual extrapolation only for n <= this * p
-
-
-ctypedef struct Layout:
-    # Everything about X that is not of the floating type.
-    Py_ssize_t n_samples
-    Py_ssize_t n_features
-    bint sparse
-    const int32_t* indices
-    const int32_t* indptr
-    bint weighted
-    bint centered
-
-
-cdef inline uint32_t _rand_int(uint32_t end, uint32_t* state) noexcept nogil:
-    """A random integer in [0, end) (xorshift32)."""
-    cdef uint32_t x = state[0]
-    x ^= x << 13
-    x ^= x >> 17
-    x ^= x << 5
-    state[0] = x
-    return (x & RAND_R_MAX) % end
-
-
-cdef inline floating _soft(floating z, floating t) noexcept nogil:
-    """Soft-thresholding sign(z) * max(|z| - t, 0)."""
-    if z > t:
-        return z - t
-    if z < -t:
-        return z + t
-    return 0.0
-
-
-# --- one column of the design -------------------------------------------------
-
-cdef inline floating _col_dot(const Layout* L, const floating* xv, Py_ssize_t j,
-                              const floating* v) noexcept nogil:
-    """x_j @ v (raw column, no centering)."""
-    cdef floating acc = 0.0
-    cdef int32_t k
-    if L.sparse:
-        for k in range(L.indptr[j], L.indptr[j + 1]):
-            acc += xv[k] * v[L.indices[k]]
-        return acc
-    return _dot(<int> L.n_samples, xv + j * L.n_samples, v)
-
-
-cdef inline void _col_axpy(const Layout* L, const floating* xv, const floating* sw,
-                           Py_ssize_t j, floating a, floating* v) noexcept nogil:
-    """v += a * s * x_j (raw column, weights s if any)."""
-    cdef int32_t k
-    cdef Py_ssize_t i
-    cdef const floating* x
-    if L.sparse:
-        if L.weighted:
-            for k in range(L.indptr[j], L.indptr[j + 1]):
-                v[L.indices[k]] += a * sw[L.indices[k]] * xv[k]
-        else:
-            for k in range(L.indptr[j], L.indptr[j + 1]):
-                v[L.indices[k]] += a * xv[k]
-    elif L.weighted:
-        x = xv + j * L.n_samples
-        for i in range(L.n_samples):
-            v[i] += a * sw[i] * x[i]
-    else:
-        _axpy(<int> L.n_samples, a, xv + j * L.n_samples, v)
-
-
-# --- the residual state -----------------------------------------------------------
-#
-# The weighted residual S R = S (y - (X - 1 m^T) w) is kept as  r + c * s
-# (s = ones when unweighted), with rsum = sum_i (S R)_i tracked exactly, so that
-#   x~_j^T S R = x_j^T r + c * xs_j - m_j * rsum,     xs_j = sum_i s_i x_ij,
-# and the update w_j += d changes r by -d * s * x_j, c by + d * m_j and rsum by
-# -d * (xs_j - m_j * S).  All O(nnz(x_j)).
-
-ctypedef struct Resid:
-    double c
-    double rsum
-    double s_total
-
-
-cdef inline floating _grad(const Layout* L, const floating* xv, const floating* xm,
-                           const floating* xs, Py_ssize_t j, const floating* r,
-                           const Resid* st) noexcept nogil:
-    """x~_j^T S R at the current w."""
-    cdef floating g = _col_dot(L, xv, j, r)
-    if L.centered:
-        g += <floating> (st.c * xs[j] - xm[j] * st.rsum)
-    return g
-
-
-cdef inline void _move(const Layout* L, const floating* xv, const floating* sw,
-                       const floating* xm, const floating* xs, Py_ssize_t j,
-                       floating d, floating* r, Resid* st) noexcept nogil:
-    """Update the residual state for w_j += d."""
-    _col_axpy(L, xv, sw, j, -d, r)
-    if L.centered:
-        st.c += d * xm[j]
-        st.rsum -= d * (xs[j] - xm[j] * st.s_total)
-
-
-cdef inline void _fold(const Layout* L, const floating* sw, floating* r,
-                       Resid* st) noexcept nogil:
-    """Absorb the scalar offset c into r (r = S R exactly afterwards)."""
-    cdef Py_ssize_t i
-    cdef floating c = <floating> st.c
-    if c == 0.0:
-        return
-    if L.weighted:
-        for i in range(L.n_samples):
-            r[i] += c * sw[i]
-    else:
-        for i in range(L.n_samples):
-            r[i] += c
-    st.c = 0.0
-
-
-cdef floating _resid_norm2(const Layout* L, const floating* sw,
-                           const floating* r) noexcept nogil:
-    """R^T S R from r = S R (after _fold)."""
-    cdef Py_ssize_t i
-    cdef floating acc = 0.0
-    if not L.weighted:
-        return _dot(<int> L.n_samples, r, r)
-    for i in range(L.n_samples):
-        if sw[i] > 0:
-            acc += r[i] * r[i] / sw[i]
-    return acc
-
-
-# --- the duality gap ----------------------------------------------------------------
-
-cdef floating _gap(const Layout* L, const floating* xv, const floating* sw,
-                   const floating* xm, const floating* y, const floating* w,
-                   floating alpha, floating beta, const floating* pf,
-                   const floating* norm2, bint positive,
-                   floating* r, Resid* st, floating* XtA,
-                   const int32_t* feats, Py_ssize_t n_feats,
-                   floating* scale_out, floating* primal_out,
-                   floating* unpen_out) noexcept nogil:
-    """Duality gap; fills XtA[j] = x~_j^T S R - beta w_j for j in feats.
-
-    Also returns, through the pointers, the primal value and the penalty
-    ``unpen`` added for unpenalised features (see below), so that a caller
-    holding a better dual value D can form primal - D + unpen / 2.
-
-    feats = NULL means every feature (dense: one gemv).  The dual norm is
-    taken over feats only: over all features this is the gap of the problem,
-    over a working set the gap of the sub-problem restricted to it.
-
-    Unpenalised features (pf_j = 0) make the dual constraint x_j^T theta = 0,
-    which a rescaled residual does not meet; their remaining one-coordinate
-    decrease XtA_j^2 / (2 (||x_j||^2 + beta)) is added to the gap so that the
-    criterion cannot stop before they are optimal.
-    """
-    cdef Py_ssize_t k, j, p = L.n_features
-    cdef floating R_norm2, Ry, dual_norm = 0.0, v, l1 = 0.0, l2 = 0.0
-    cdef floating primal, scale, rsum, d, unpen = 0.0
-    _fold(L, sw, r, st)
-    rsum = <floating> st.rsum
-    R_norm2 = _resid_norm2(L, sw, r)
-    Ry = _dot(<int> L.n_samples, r, y)
-    if feats == NULL and not L.sparse:
-        _gemv_t(<int> L.n_samples, <int> p, <floating> 1.0, xv, <int> L.n_samples,
-                r, <floating> 0.0, XtA)
-        for j in range(p):
-            if L.centered:
-                XtA[j] -= xm[j] * rsum
-            XtA[j] -= beta * w[j]
-    else:
-        for k in range(n_feats if feats != NULL else p):
-            j = feats[k] if feats != NULL else k
-            XtA[j] = _col_dot(L, xv, j, r) - beta * w[j]
-            if L.centered:
-                XtA[j] -= xm[j] * rsum
-    # every non-zero coefficient lies in feats (working sets contain the support)
-    for k in range(n_feats if feats != NULL else p):
-        j = feats[k] if feats != NULL else k
-        if w[j] != 0.0:
-            l1 += pf[j] * fabs(w[j])
-            l2 += w[j] * w[j]
-    scale_out[0] = 1.0
-    primal_out[0] = 0.5 * (R_norm2 + beta * l2) + alpha * l1
-    unpen_out[0] = 0.0
-    if alpha == 0.0:
-        # Ridge ("formulation B"), or the plain gradient for least squares.
-        # With positive, g(w) = beta/2 w^2 + indicator(w >= 0) has the conjugate
-        # max(v, 0)^2 / (2 beta); for least squares the projected gradient.
-        v = 0.0
-        for k in range(n_feats if feats != NULL else p):
-            j = feats[k] if feats != NULL else k
-            if norm2[j] == 0.0:
-                continue
-            d = XtA[j] + beta * w[j]
-            if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
-                d = 0.0
-            v += d * d
-        if beta == 0.0:
-            return v
-        return R_norm2 + 0.5 * beta * l2 - Ry + v / (2.0 * beta)
-    for k in range(n_feats if feats != NULL else p):
-        j = feats[k] if feats != NULL else k
-        if norm2[j] == 0.0:
-            continue  # a constant column: x~_j = 0, only rounding is left in XtA_j
-        if pf[j] > 0.0:
-            v = (XtA[j] if positive else fabs(XtA[j])) / pf[j]
-            if v > dual_norm:
-                dual_norm = v
-        elif norm2[j] + beta > 0.0:
-            unpen += XtA[j] * XtA[j] / (norm2[j] + beta)
-    primal = 0.5 * (R_norm2 + beta * l2) + alpha * l1
-    scale = alpha / dual_norm if dual_norm > alpha else 1.0
-    scale_out[0] = scale
-    unpen_out[0] = unpen
-    # For the ElasticNet this is scikit-learn's "formulation A", kept on purpose:
-    # the exact conjugate is tighter and would stop earlier, moving ElasticNet
-    # solutions at equal tol further from scikit-learn's.  (For the Lasso the
-    # caller may replace this dual value by a better one, an extrapolated
-    # residual's: still a certified bound, so it stops no later than
-    # scikit-learn would at the same tol, and often earlier.)
-    return (primal - (-0.5 * scale * scale * (R_norm2 + beta * l2) + scale * Ry)
-            + 0.5 * unpen)
-
-
-
-cdef floating _dual_value(const Layout* L, const floating* xv, const floating* sw,
-                          const floating* xm, const floating* y, floating alpha,
-                          const floating* pf, const floating* norm2, bint positive,
-                          const floating* u,
-                          const int32_t* feats, Py_ssize_t n_feats,
-                          floating* corr, floating* scale_out) noexcept nogil:
-    """Lasso dual D(theta) = theta^T S y - theta^T S theta / 2 at theta = c * u / S.
-
-    u is a candidate in residual space (u = S R_u); c is the best scale that
-    keeps |x~_j^T S theta| <= alpha pf_j over feats (the dual objective is a
-    concave parabola in c, so c = clip(u^T y / u^T S^-1 u, 0, c_max)).  Fills
-    corr[j] = x~_j^T u for j in feats.
-    """
-    cdef Py_ssize_t i, k, j, n = L.n_samples, p = L.n_features
-    cdef floating usum = 0.0
-    for i in range(n):
-        usum += u[i]
-    if feats == NULL and not L.sparse:
-        _gemv_t(<int> n, <int> p, <floating> 1.0, xv, <int> n, u, <floating> 0.0, corr)
-        if L.centered:
-            for j in range(p):
-                corr[j] -= xm[j] * usum
-    else:
-        for k in range(n_feats if feats != NULL else p):
-            j = feats[k] if feats != NULL else k
-            corr[j] = _col_dot(L, xv, j, u)
-            if L.centered:
-                corr[j] -= xm[j] * usum
-    return _dual_from_corr(L, sw, y, alpha, pf, norm2, positive, u, corr, feats,
-                           n_feats, scale_out)
-
-
-cdef floating _dual_from_corr(const Layout* L, const floating* sw, const floating* y,
-                              floating alpha, const floating* pf,
-                              const floating* norm2, bint positive, const floating* u,
-                              const floating* corr, const int32_t* feats,
-                              Py_ssize_t n_feats, floating* scale_out) noexcept nogil:
-    """The value of :func:`_dual_value` when corr = X~^T u is known already."""
-    cdef Py_ssize_t k, j, p = L.n_features
-    cdef floating un2, uy, dual_norm = 0.0, v, c, c_max
-    un2 = _resid_norm2(L, sw, u)
-    uy = _dot(<int> L.n_samples, u, y)
-    for k in range(n_feats if feats != NULL else p):
-        j = feats[k] if feats != NULL else k
-        if pf[j] > 0.0 and norm2[j] > 0.0:
-            v = (corr[j] if positive else fabs(corr[j])) / pf[j]
-            if v > dual_norm:
-                dual_norm = v
-    if un2 <= 0.0:
-        scale_out[0] = 0.0
-        return 0.0
-    c = uy / un2
-    c_max = alpha / dual_norm if dual_norm > 0.0 else INFINITY
-    if c > c_max:
-        c = c_max
-    if c < 0.0:
-        c = 0.0
-    scale_out[0] = c
-    return c * uy - 0.5 * c * c * un2
-
-
-cdef bint _push_extrapolate(floating* rhist, Py_ssize_t* n_rhist, Py_ssize_t n,
-                            const floating* r, floating* racc) noexcept nogil:
-    """Append r to the residual history; extrapolate once it holds K + 1.
-
-    Dual extrapolation (Massias, Gramfort & Salmon 2018): residuals of a
-    converging CD sequence follow a vector autoregression, so an Anderson
-    combination of the last ones is a much better dual candidate.
-    """
-    cdef Py_ssize_t i, m = ANDERSON_K + 1
-    if n_rhist[0] == m:
-        for i in range((m - 1) * n):
-            rhist[i] = rhist[i + n]
-        n_rhist[0] -= 1
-    for i in range(n):
-        rhist[n_rhist[0] * n + i] = r[i]
-    n_rhist[0] += 1
-    if n_rhist[0] < m:
-        return False
-    return _anderson(rhist, n, racc)
-
-
-cdef floating _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
-                      const floating* w, floating alpha, floating beta,
-                      const floating* pf, const int32_t* feats,
-                      Py_ssize_t n_feats) noexcept nogil:
-    """P(w) from the residual state; the support of w lies in feats (NULL: all)."""
-    cdef Py_ssize_t j, k
-    cdef floating l1 = 0.0, l2 = 0.0
-    _fold(L, sw, r, st)
-    for k in range(n_feats if feats != NULL else L.n_features):
-        j = feats[k] if feats != NULL else k
-        if w[j] != 0.0:
-            l1 += pf[j] * fabs(w[j])
-            l2 += w[j] * w[j]
-    return 0.5 * (_resid_norm2(L, sw, r) + beta * l2) + alpha * l1
-
-
-# --- working-set selection ------------------------------------------------------------
-
-cdef inline void _swap(floating* a, Py_ssize_t i, Py_ssize_t j) noexcept nogil:
-    cdef floating t = a[i]
-    a[i] = a[j]
-    a[j] = t
-
-
-cdef floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t k) noexcept nogil:
-    """The k-th smallest (0-based) of a[:n], by quickselect; reorders a."""
-    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
-    cdef floating pivot
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        if a[mid] < a[lo]:
-            _swap(a, lo, mid)
-        if a[hi] < a[lo]:
-            _swap(a, lo, hi)
-        if a[hi] < a[mid]:
-            _swap(a, mid, hi)
-        pivot = a[mid]
-        i = lo
-        j = hi
-        while i <= j:
-            while a[i] < pivot:
-                i += 1
-            while a[j] > pivot:
-                j -= 1
-            if i <= j:
-                _swap(a, i, j)
-                i += 1
-                j -= 1
-        if k <= j:
-            hi = j
-        elif k >= i:
-            lo = i
-        else:
-            return a[k]  # between the two parts: equal to the pivot
-    return a[k]
-
-
-cdef void _select_smallest(const int32_t* active, Py_ssize_t n_active,
-                           const floating* score, Py_ssize_t k, floating* scratch,
-                           int32_t* out) noexcept nogil:
-    """The k features of ``active`` with the smallest scores, in active's order.
-
-    O(n_active) on average (quickselect for the k-th score, then one pass);
-    ties at the threshold are taken in order until k are chosen.
-    """
-    cdef Py_ssize_t i, m = 0, n_less = 0, ties
-    cdef floating thr, v
-    for i in range(n_active):
-        scratch[i] = score[active[i]]
-    thr = _kth_smallest(scratch, n_active, k - 1)
-    for i in range(n_active):
-        if score[active[i]] < thr:
-            n_less += 1
-    ties = k - n_less
-    for i in range(n_active):
-        v = score[active[i]]
-        if v < thr or (v == thr and ties > 0):
-            if v == thr:
-                ties -= 1
-            out[m] = active[i]
-            m += 1
-
-
-# --- Anderson extrapolation ---------------------------------------------------------
-
-cdef bint _anderson(floating* hist, Py_ssize_t m, floating* out) noexcept nogil:
-    """Extrapolate from the m = ANDERSON_K + 1 last iterates (rows of hist).
-
-    Solves min ||U c|| s.t. sum(c) = 1 with U the K successive differences
-    (a K x K system on U^T U, regularised for safety) and writes
-    sum_k c_k hist[k + 1] to out.  Returns False if the system is singular.
-    """
-    cdef double G[ANDERSON_K][ANDERSON_K]
-    cdef double z[ANDERSON_K]
-    cdef double piv, f, tot, reg = 0.0
-    cdef Py_ssize_t a, b, i, K = ANDERSON_K
-    cdef floating da, db
-    for a in range(K):
-        for b in range(a, K):
-            tot = 0.0
-            for i in range(m):
-                da = hist[(a + 1) * m + i] - hist[a * m + i]
-                db = hist[(b + 1) * m + i] - hist[b * m + i]
-                tot += da * db
-            G[a][b] = tot
-            G[b][a] = tot
-        reg += G[a][a]
-    reg = 1e-10 * reg + 1e-300
-    for a in range(K):
-        G[a][a] += reg
-        z[a] = 1.0
-    # Gaussian elimination (G is SPD: no pivoting needed)
-    for a in range(K):
-        piv = G[a][a]
-        if piv <= 0.0:
-            return False
-        for b in range(a + 1, K):
-            f = G[b][a] / piv
-            for i in range(a, K):
-                G[b][i] -= f * G[a][i]
-            z[b] -= f * z[a]
-    for a in range(K - 1, -1, -1):
-        tot = z[a]
-        for b in range(a + 1, K):
-            tot -= G[a][b] * z[b]
-        z[a] = tot / G[a][a]
-    tot = 0.0
-    for a in range(K):
-        tot += z[a]
-    if tot == 0.0 or tot != tot:
-        return False
-    for i in range(m):
-        f = 0.0
-        for a in range(K):
-            f += z[a] / tot * hist[(a + 1) * m + i]
-        out[i] = <floating> f
-    return True
-
-
-
-cdef void _col_stats(const Layout* L, const floating* xv, const floating* sw,
-                     const floating* xm, Py_ssize_t j, floating* ones,
-                     floating s_total, floating* xs_j, floating* norm2_j) noexcept nogil:
-    """xs_j = sum_i s_i x_ij and norm2_j = sum_i s_i (x_ij - m_j)^2.
-
-    Dense unweighted columns use BLAS (sum x, sum x^2) and the expansion
-    sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2, redone in two passes when it
-    cancels badly (a large mean against a small spread).  ``ones`` holds
-    n_samples ones.  A centred column whose spread is at rounding level
-    (a constant column with an inexact mean) gets norm2 = 0 and is left out:
-    its implicitly centred gradient carries an error far above that spread.
-    """
-    cdef Py_ssize_t i, n = L.n_samples
-    cdef int32_t k
-    cdef floating m = xm[j] if L.centered else 0.0
-    cdef floating s, x, acc_x = 0.0, acc_sq = 0.0, acc_s = 0.0, sq = 0.0
-    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
-    cdef const floating* col
-    if L.sparse:
-        for k in range(L.indptr[j], L.indptr[j + 1]):
-            s = sw[L.indices[k]] if L.weighted else 1.0
-            x = xv[k]
-            acc_x += s * x
-            acc_sq += s * (x - m) * (x - m)
-            acc_s += s
-            sq += s * x * x
-        xs_j[0] = acc_x
-        norm2_j[0] = acc_sq + (s_total - acc_s) * m * m
-    else:
-        col = xv + j * n
-        if not L.weighted:
-            acc_x = _dot(<int> n, col, ones)
-            sq = _dot(<int> n, col, col)
-            xs_j[0] = acc_x
-            norm2_j[0] = sq - 2.0 * m * acc_x + n * m * m
-            if norm2_j[0] <= 1e-4 * sq:
-                for i in range(n):
-                    acc_sq += (col[i] - m) * (col[i] - m)
-                norm2_j[0] = acc_sq
-        else:
-            for i in range(n):
-                acc_x += sw[i] * col[i]
-                acc_sq += sw[i] * (col[i] - m) * (col[i] - m)
-                sq += sw[i] * col[i] * col[i]
-            xs_j[0] = acc_x
-            norm2_j[0] = acc_sq
-    if L.centered and norm2_j[0] <= 1e2 * eps * eps * sq:
-        norm2_j[0] = 0.0
+from skreg._solvers._convergence import kernel_result
 
 
 cpdef bint lasso_dual_extrapolated(Py_ssize_t n_samples, Py_ssize_t n_features):
@@ -569,66 +83,59 @@ cpdef bint lasso_dual_extrapolated(Py_ssize_t n_samples, Py_ssize_t n_features):
     return n_samples <= EXTRAPOLATE_N_PER_P * n_features
 
 
-def _result(w, gap, tol_abs, epoch, converged):
-    """The kernels' return value, warning as scikit-learn does if not converged."""
-    if not converged:
-        warnings.warn(
-            "Objective did not converge. You might want to increase the number "
-            "of iterations, check the scale of the features or consider "
-            f"increasing regularisation. Duality gap: {gap:.3e}, "
-            f"tolerance: {tol_abs:.3e}",
-            ConvergenceWarning,
-        )
-    return np.asarray(w), float(gap), float(tol_abs), int(epoch)
+# --- the solver -------------------------------------------------------------------
 
+cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
+                      const floating* xm, const floating* y, floating[::1] w,
+                      const penalty_t* P, Options* opt, object rng, floating* stats,
+                      floating* dual_u, floating* dual_corr, const floating* w_pred):
+    """The outer loop (gap, screening, working set) around the inner CD sweeps.
 
-# --- the solver -------------------------------------------------------------------------
-
-cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
-                     const floating* xm, const floating* y, floating[::1] w,
-                     floating alpha, floating beta, const floating* pf,
-                     Py_ssize_t max_iter, floating tol, object rng, bint random,
-                     bint positive, bint screening, bint working_set, bint anderson,
-                     bint verbose, bint cycling, floating* stats, bint stats_known,
-                     floating* dual_u, floating* dual_corr, bint dual_known,
-                     const floating* w_pred):
+    ``stats`` (2 p), ``dual_u`` (n), ``dual_corr`` (p) are a path's buffers
+    (column statistics; the best Lasso dual point and its correlations), read
+    when ``opt.stats_known`` / ``opt.dual_known``; ``w_pred`` an alternative
+    start.  Any of them may be NULL.
+    """
     if floating is float:
         dtype = np.float32
     else:
         dtype = np.float64
-    cdef Py_ssize_t n = L.n_samples, p = L.n_features
+    cdef Py_ssize_t n = L.n_samples, p = L.n_features, max_iter = opt.max_iter
     cdef Py_ssize_t i, j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
-    cdef Py_ssize_t inner_epoch, n_hist = 0, n_pf0 = 0
+    cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
     cdef floating[::1] r = np.empty(n, dtype=dtype)
     cdef floating[::1] norm2 = np.zeros(p, dtype=dtype)
     cdef floating[::1] xs = np.zeros(p, dtype=dtype)
     cdef floating[::1] XtA = np.zeros(p, dtype=dtype)
     cdef floating[::1] score = np.empty(p, dtype=dtype)
-    cdef floating[::1] scratch = np.empty(p if working_set else 0, dtype=dtype)
+    cdef floating[::1] scratch = np.empty(p if opt.working_set else 0, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
+    cdef int32_t[::1] cand = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] ws = np.arange(p, dtype=np.int32)
     cdef int32_t[::1] sub = np.empty(p, dtype=np.int32)
     cdef const int32_t* cur
-    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
-    cdef bint full, was_full
     cdef floating[::1] hist = np.empty(0, dtype=dtype)
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
     cdef floating[::1] w_ws_prev = np.empty(0, dtype=dtype)
-    cdef Resid st
-    cdef floating y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale
-    cdef floating g, w_j, w_new, d, d_w_max, w_max, radius, dist, xmj, v
-    cdef floating p_old, p_new, primal, unpen, d_best = -INFINITY, d_cand, d_acc
-    cdef floating scale_cand, gap_cand, d_in_best, gap_own
-    cdef bint extrapolate = alpha > 0.0 and beta == 0.0 and lasso_dual_extrapolated(n, p)
-    cdef Py_ssize_t n_rhist = 0
-    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0, dtype=dtype)
+    cdef bint extrapolate = pen_lasso_dual(P) and lasso_dual_extrapolated(n, p)
+    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0,
+                                        dtype=dtype)
     cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
     cdef floating[::1] corr = np.empty(p if extrapolate else 0, dtype=dtype)
     cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
+    cdef Resid st
+    cdef GapParts gp
+    cdef floating g, w_j, w_new, d_w_max, w_max, v
+    cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
+    cdef double dist, p_old, p_new, d_best = -INFINITY, d_cand, d_acc, scale_cand
+    cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
+    cdef double screen_eps = 1e3 * (1.1920929e-07 if floating is float
+                                    else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
-    cdef bint converged = False, ws_is_all, predicted = False
-    cdef floating screen_eps = 1e3 * (1.1920929e-07 if floating is float else 2.220446049250313e-16)
-    cdef int32_t kk
+    cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
+    cdef bint screening = opt.screening and pen_sparse(P)
+    cdef bint working_set = opt.working_set and pen_sparse(P)
 
     with nogil:
         # column statistics: xs_j = sum s x_j, norm2_j = sum s (x_j - m_j)^2
@@ -637,7 +144,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
             st.s_total += sw[i] if L.weighted else 1.0
             r[i] = 1.0
         for j in range(p):
-            if stats_known:  # computed by an earlier call on the same X (a path)
+            if opt.stats_known:  # computed by an earlier call on the same X (a path)
                 xs[j] = stats[j]
                 norm2[j] = stats[p + j]
             else:
@@ -646,80 +153,71 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 if stats != NULL:
                     stats[j] = xs[j]
                     stats[p + j] = norm2[j]
-            if pf[j] == 0.0:
-                n_pf0 += 1
+            if pen_free(P, j):
+                n_free += 1
         # residual state for the initial w
         y_norm2 = 0.0
         st.rsum = 0.0
         st.c = 0.0
         for i in range(n):
-            d = sw[i] if L.weighted else 1.0
-            r[i] = d * y[i]
-            y_norm2 += d * y[i] * y[i]
+            v = sw[i] if L.weighted else 1.0
+            r[i] = v * y[i]
+            y_norm2 += v * y[i] * y[i]
             st.rsum += r[i]
         for j in range(p):
             if w[j] != 0.0:
-                if norm2[j] == 0.0:
+                if norm2[j] == 0.0 or pen_excluded(P, j):
                     w[j] = 0.0
                 else:
                     _move(L, xv, sw, xm, &xs[0], j, w[j], &r[0], &st)
         if w_pred != NULL:
             # a path's predicted start (extrapolated along the path): taken
             # only if it beats the warm start w on this alpha's objective
-            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, NULL, p)
+            p_old = _primal(L, sw, &r[0], &st, &w[0], P, NULL, p)
             for j in range(p):
                 score[j] = w[j]
-                v = w_pred[j] if norm2[j] > 0.0 else 0.0
-                if positive and v < 0.0:
-                    v = 0.0
-                if v != w[j]:
-                    _move(L, xv, sw, xm, &xs[0], j, v - w[j], &r[0], &st)
-                    w[j] = v
-            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, NULL, p)
+                v = pen_project(P, j, w_pred[j]) if norm2[j] > 0.0 else 0.0
+                _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, v, &r[0], &st)
+            p_new = _primal(L, sw, &r[0], &st, &w[0], P, NULL, p)
             predicted = p_new < p_old
             if not predicted:
                 for j in range(p):
-                    if score[j] != w[j]:
-                        _move(L, xv, sw, xm, &xs[0], j, score[j] - w[j], &r[0], &st)
-                        w[j] = score[j]
+                    _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, score[j], &r[0], &st)
         tol_abs = tol * y_norm2
-        if extrapolate and dual_known:
+        if extrapolate and opt.dual_known:
             # a path's previous best dual point, rescaled to this alpha: for a
             # converged previous alpha its gap here is second order in the step
-            d_best = _dual_from_corr(L, sw, y, alpha, pf, &norm2[0], positive,
-                                     dual_u, dual_corr, NULL, p, &scale_cand)
-        if alpha == 0.0 or n_pf0 > 0:
+            d_best = _dual_from_corr(L, sw, y, P, &norm2[0], dual_u, dual_corr, NULL,
+                                     p, &scale_cand)
+        if n_free > 0:
             screening = False  # the gap is only a safe bound with every feature penalised
-        if alpha == 0.0:
-            working_set = False
-        n_active = 0
         for j in range(p):
-            if norm2[j] > 0.0:
-                active[n_active] = <int32_t> j
-                n_active += 1
+            if norm2[j] > 0.0 and not pen_excluded(P, j):
+                cand[n_cand] = <int32_t> j
+                n_cand += 1
+        n_active = n_cand
+        active[:n_cand] = cand[:n_cand]
 
     while True:
         with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0], positive,
-                       &r[0], &st, &XtA[0], NULL, p, &scale, &primal, &unpen)
+            gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], &st, &XtA[0],
+                       NULL, p, &gp)
+            scale = gp.scale
             gap_cand = gap
             gap_own = gap
             if extrapolate:
                 # the stopping gap uses the best dual value seen so far; screening
                 # and priorities use this iteration's best point and its own gap
-                d_cand = primal - gap + 0.5 * unpen
+                d_cand = gp.primal - gap + 0.5 * gp.unpen
+                prio = &XtA[0]
                 if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
-                    d_acc = _dual_value(L, xv, sw, xm, y, alpha, pf, &norm2[0], positive,
-                                        &racc[0], NULL, p, &corr[0], &scale_cand)
+                    d_acc = _dual_value(L, xv, sw, xm, y, P, &norm2[0], &racc[0], NULL,
+                                        p, &corr[0], &scale_cand)
                     if d_acc > d_cand:
                         d_cand = d_acc
                         prio = &corr[0]
                         scale = scale_cand
-                        gap_cand = primal - d_acc + 0.5 * unpen
-                    else:
-                        prio = &XtA[0]
-                else:
-                    prio = &XtA[0]
+                        gap_cand = gp.primal - d_acc + 0.5 * gp.unpen
                 if d_cand > d_best:
                     d_best = d_cand
                     if dual_u != NULL:  # hand the best dual point on (a path)
@@ -727,7 +225,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                             dual_u[i] = racc[i] if prio == &corr[0] else r[i]
                         for j in range(p):
                             dual_corr[j] = prio[j]
-                gap = primal - d_best + 0.5 * unpen
+                gap = gp.primal - d_best + 0.5 * gp.unpen
             if epoch > 0 and gap <= tol_abs or (
                     epoch == 0 and not predicted and gap_own <= tol_abs):
                 # a caller's start is accepted as scikit-learn accepts it, on its
@@ -737,29 +235,33 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 # points scikit-learn would still improve)
                 converged = True
             elif epoch < max_iter:
-                # Gap Safe screening, then the priorities for the working set
-                radius = sqrt(2.0 * gap_cand) if gap_cand > 0 else 0.0
+                # Gap Safe screening, then the priorities for the working set.
+                # The radius comes from a certified bound: the computed gap,
+                # clipped at 0, plus what rounding can hide (a predicted start's
+                # gap can come out negative).  Screening is re-decided at every
+                # outer iteration over all candidates, so that a feature removed
+                # on a bound that rounding made wrong comes back once the gap
+                # says so, instead of stalling the solver for good.
+                radius = INFINITY
+                if screening:
+                    radius = sqrt(2.0 * (max(gap_cand, 0.0) + _gap_rounding(
+                        L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp)))
                 k = 0
                 nnz = 0
-                for i in range(n_active):
-                    j = active[i]
-                    if alpha > 0.0:
-                        v = prio[j] if positive else fabs(prio[j])
-                        dist = (alpha * pf[j] - scale * v) / sqrt(norm2[j] + beta)
-                    else:
-                        dist = 0.0
+                for i in range(n_cand):
+                    j = cand[i]
+                    dist = pen_dist(P, j, prio[j], scale, norm2[j]) if working_set or \
+                        screening else 0.0
                     # screened only beyond rounding: at a gap near zero (tol=0, or
                     # a path's prediction) a feature of the support has dist at
                     # rounding level, and removing it would stall the solver
-                    if screening and dist > radius + screen_eps * alpha * pf[j] / sqrt(
-                            norm2[j] + beta):
-                        if w[j] != 0.0:
-                            _move(L, xv, sw, xm, &xs[0], j, -w[j], &r[0], &st)
-                            w[j] = 0.0
+                    if screening and dist > radius + pen_dist_margin(P, j, norm2[j],
+                                                                    screen_eps):
+                        _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, 0.0, &r[0], &st)
                         continue
                     active[k] = <int32_t> j
                     k += 1
-                    if w[j] != 0.0 or pf[j] == 0.0:
+                    if w[j] != 0.0 or pen_free(P, j):
                         score[j] = -INFINITY
                         nnz += 1
                     else:
@@ -767,7 +269,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 n_active = k
                 ws_size = max(2 * nnz, WS_START)
                 ws_is_all = not working_set or ws_size >= n_active
-        if verbose:
+        if opt.verbose:
             print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
                   f"active {n_active}, next working set "
                   f"{n_active if ws_is_all else ws_size}")
@@ -783,7 +285,7 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
                                  &ws[0])
             inner_tol = max(0.3 * gap, tol_abs)
-        if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
+        if opt.anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
             hist = np.empty((ANDERSON_K + 1) * n_ws, dtype=dtype)
             w_acc = np.empty(n_ws, dtype=dtype)
             w_ws_prev = np.empty(n_ws, dtype=dtype)
@@ -805,18 +307,13 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                 w_max = 0.0
                 d_w_max = 0.0
                 for f_iter in range(n_cur):
-                    if random:
+                    if opt.random:
                         j = cur[_rand_int(<uint32_t> n_cur, &seed)]
                     else:
                         j = cur[f_iter]
                     w_j = w[j]
                     g = _grad(L, xv, xm, &xs[0], j, &r[0], &st) + w_j * norm2[j]
-                    if positive and g < 0.0:
-                        w_new = 0.0
-                    else:
-                        w_new = _soft(g, alpha * pf[j]) / (norm2[j] + beta)
-                    if positive and w_new < 0.0:
-                        w_new = 0.0
+                    w_new = pen_prox(P, j, g, norm2[j])
                     if w_new != w_j:
                         _move(L, xv, sw, xm, &xs[0], j, w_new - w_j, &r[0], &st)
                         w[j] = w_new
@@ -831,38 +328,31 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                         if w[ws[k]] != 0.0:
                             sub[n_sub] = ws[k]
                             n_sub += 1
-                    full = n_sub == 0 or n_sub == n_ws or not cycling
+                    full = n_sub == 0 or n_sub == n_ws or not opt.cycling
                     n_sub_sweeps = 0
                 else:
                     n_sub_sweeps += 1
                     full = (n_sub_sweeps >= SUB_SWEEPS or w_max == 0.0
                             or d_w_max <= tol * w_max)
 
-                if anderson and not random:
+                if opt.anderson and not opt.random:
                     for k in range(n_ws):
                         hist[n_hist * n_ws + k] = w[ws[k]]
                     n_hist += 1
                     if n_hist == ANDERSON_K + 1:
                         n_hist = 0
                         if _anderson(&hist[0], n_ws, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
+                            p_old = _primal(L, sw, &r[0], &st, &w[0], P, &ws[0], n_ws)
                             for k in range(n_ws):
                                 j = ws[k]
                                 w_ws_prev[k] = w[j]
-                                if positive and w_acc[k] < 0.0:
-                                    w_acc[k] = 0.0
-                                if w_acc[k] != w[j]:
-                                    _move(L, xv, sw, xm, &xs[0], j, w_acc[k] - w[j],
-                                          &r[0], &st)
-                                    w[j] = w_acc[k]
-                            p_new = _primal(L, sw, &r[0], &st, &w[0], alpha, beta, pf, &ws[0], n_ws)
+                                _set_coef(L, xv, sw, xm, &xs[0], &w[0], j,
+                                          pen_project(P, j, w_acc[k]), &r[0], &st)
+                            p_new = _primal(L, sw, &r[0], &st, &w[0], P, &ws[0], n_ws)
                             if not (p_new < p_old):
                                 for k in range(n_ws):
-                                    j = ws[k]
-                                    if w_ws_prev[k] != w[j]:
-                                        _move(L, xv, sw, xm, &xs[0], j,
-                                              w_ws_prev[k] - w[j], &r[0], &st)
-                                        w[j] = w_ws_prev[k]
+                                    _set_coef(L, xv, sw, xm, &xs[0], &w[0], ws[k],
+                                              w_ws_prev[k], &r[0], &st)
 
                 if not was_full and epoch < max_iter:
                     continue
@@ -880,33 +370,25 @@ cdef object _enet_cd(Layout* L, const floating* xv, const floating* sw,
                     last_check = inner_epoch
                     if ws_is_all:
                         break  # the outer loop computes the full gap
-                    gap_in = _gap(L, xv, sw, xm, y, &w[0], alpha, beta, pf, &norm2[0],
-                                  positive, &r[0], &st, &XtA[0], &ws[0], n_ws, &scale,
-                                  &primal, &unpen)
+                    gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], &st,
+                                  &XtA[0], &ws[0], n_ws, &gp)
                     if extrapolate:
                         # any dual point feasible for the whole problem is feasible
                         # for the working set's: the best one seen (often the warm
                         # start's) competes with the residual and its extrapolation
-                        d_in_best = max(d_in_best, primal - gap_in + 0.5 * unpen)
+                        d_in_best = max(d_in_best, gp.primal - gap_in + 0.5 * gp.unpen)
                         if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
                             d_in_best = max(d_in_best, _dual_value(
-                                L, xv, sw, xm, y, alpha, pf, &norm2[0], positive, &racc[0],
-                                &ws[0], n_ws, &corr[0], &scale_cand))
-                        gap_in = primal - d_in_best + 0.5 * unpen
+                                L, xv, sw, xm, y, P, &norm2[0], &racc[0], &ws[0], n_ws,
+                                &corr[0], &scale_cand))
+                        gap_in = gp.primal - d_in_best + 0.5 * gp.unpen
                     if gap_in <= inner_tol:
                         break
 
-    return _result(w, gap, tol_abs, epoch, converged)
+    return kernel_result(w, gap, tol_abs, epoch, converged)
 
 
-cdef floating* _stats_ptr(floating[::1] col_stats, Py_ssize_t p):
-    """Where the column statistics (sum s x_j, then the centred norms) live."""
-    if col_stats is None:
-        return NULL
-    if col_stats.shape[0] != 2 * p:
-        raise ValueError(f"col_stats must have length 2 * n_features = {2 * p}")
-    return &col_stats[0]
-
+# --- entry points -------------------------------------------------------------------
 
 cdef floating* _buf_ptr(floating[::1] buf, Py_ssize_t size, str name):
     """A caller's state buffer of the given length, or NULL for None."""
@@ -921,25 +403,57 @@ cdef inline const floating* _ptr_or_null(const floating[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
 
-def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
+cdef object _solve_enet(Layout* L, const floating* xv, const floating* sw,
+                        const floating* xm, const floating[::1] y, floating[::1] w,
+                        double alpha, double beta, const double[::1] penalty_factor,
+                        Py_ssize_t max_iter, double tol, object rng, dict options):
+    """The elastic net's penalty and the options, then :func:`_cd_solve`."""
+    cdef EnetPenalty P
+    cdef Options opt
+    cdef floating[::1] col_stats = options.get("col_stats")
+    cdef floating[::1] dual_u = options.get("dual_u")
+    cdef floating[::1] dual_corr = options.get("dual_corr")
+    cdef floating[::1] w_pred = options.get("w_pred")
+    if L.n_samples == 0 or L.n_features == 0:
+        return np.asarray(w), 0.0, 0.0, 0
+    if penalty_factor.shape[0] != L.n_features:
+        raise ValueError(f"penalty_factor must have length {L.n_features}")
+    P.alpha = alpha
+    P.beta = beta
+    P.pf = &penalty_factor[0]
+    P.positive = options.get("positive", False)
+    opt.max_iter = max_iter
+    opt.tol = tol
+    opt.random = options.get("random", False)
+    opt.screening = options.get("screening", True)
+    opt.working_set = options.get("working_set", True)
+    opt.anderson = options.get("anderson", True)
+    opt.verbose = options.get("verbose", False)
+    opt.cycling = options.get("cycling", True)
+    opt.stats_known = options.get("col_stats_known", False) and col_stats is not None
+    opt.dual_known = options.get("dual_known", False) and dual_u is not None
+    return _cd_solve(L, xv, sw, xm, &y[0], w, &P, &opt, rng,
+                     _buf_ptr(col_stats, 2 * L.n_features, "col_stats"),
+                     _buf_ptr(dual_u, L.n_samples, "dual_u"),
+                     _buf_ptr(dual_corr, L.n_features, "dual_corr"),
+                     _buf_ptr(w_pred, L.n_features, "w_pred"))
+
+
+def enet_cd_dense(floating[::1] w, double alpha, double beta,
                   const floating[::1, :] X, const floating[::1] y,
                   const floating[::1] sample_weight, const floating[::1] X_mean,
-                  const floating[::1] penalty_factor, Py_ssize_t max_iter,
-                  floating tol, object rng, bint random=False, bint positive=False,
-                  bint screening=True, bint working_set=True, bint anderson=True,
-                  bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
-                  bint col_stats_known=False, floating[::1] dual_u=None,
-                  floating[::1] dual_corr=None, bint dual_known=False,
-                  floating[::1] w_pred=None):
+                  const double[::1] penalty_factor, Py_ssize_t max_iter,
+                  double tol, object rng, **options):
     """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
 
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
-    ``penalty_factor`` has one entry per feature.  ``w`` is updated in place.
-    ``col_stats`` (length 2 p) receives the column statistics, or provides
-    them when ``col_stats_known`` (successive calls on one X, as on a path).
-    ``dual_u`` (length n) and ``dual_corr`` (length p) likewise carry the best
-    Lasso dual point and its correlations X~^T u from one call to the next:
-    read when ``dual_known``, written by every Lasso call (alpha > 0, no L2).
+    ``penalty_factor`` (float64) has one entry per feature.  ``w`` is updated
+    in place.  ``options``: the flags ``random``, ``positive``, ``screening``,
+    ``working_set``, ``anderson``, ``verbose``, ``cycling``, and a path's
+    state: ``col_stats`` (length 2 p) receives the column statistics, or
+    provides them when ``col_stats_known``; ``dual_u`` (n) and ``dual_corr``
+    (p) carry the best Lasso dual point and its correlations X~^T u from one
+    call to the next (read when ``dual_known``, written by every Lasso call);
     ``w_pred`` is an alternative start, used instead of ``w`` if its
     objective is lower (a path's extrapolated prediction).
 
@@ -956,30 +470,17 @@ def enet_cd_dense(floating[::1] w, floating alpha, floating beta,
     L.indptr = NULL
     L.weighted = sample_weight.shape[0] > 0
     L.centered = X_mean.shape[0] > 0
-    if L.n_samples == 0 or L.n_features == 0:
-        return np.asarray(w), 0.0, 0.0, 0
-    return _enet_cd(&L, &X[0, 0], _ptr_or_null(sample_weight), _ptr_or_null(X_mean),
-                    &y[0], w, alpha, beta, &penalty_factor[0], max_iter, tol, rng,
-                    random, positive, screening, working_set, anderson, verbose,
-                    cycling, _stats_ptr(col_stats, L.n_features),
-                    col_stats_known and col_stats is not None,
-                    _buf_ptr(dual_u, L.n_samples, "dual_u"),
-                    _buf_ptr(dual_corr, L.n_features, "dual_corr"),
-                    dual_known and dual_u is not None,
-                    _buf_ptr(w_pred, L.n_features, "w_pred"))
+    return _solve_enet(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
+                       _ptr_or_null(sample_weight), _ptr_or_null(X_mean), y, w, alpha,
+                       beta, penalty_factor, max_iter, tol, rng, options)
 
 
-def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
+def enet_cd_sparse(floating[::1] w, double alpha, double beta,
                    const floating[::1] X_data, const int32_t[::1] X_indices,
                    const int32_t[::1] X_indptr, const floating[::1] y,
                    const floating[::1] sample_weight, const floating[::1] X_mean,
-                   const floating[::1] penalty_factor, Py_ssize_t max_iter,
-                   floating tol, object rng, bint random=False, bint positive=False,
-                   bint screening=True, bint working_set=True, bint anderson=True,
-                   bint verbose=False, bint cycling=True, floating[::1] col_stats=None,
-                   bint col_stats_known=False, floating[::1] dual_u=None,
-                   floating[::1] dual_corr=None, bint dual_known=False,
-                   floating[::1] w_pred=None):
+                   const double[::1] penalty_factor, Py_ssize_t max_iter,
+                   double tol, object rng, **options):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
     The centred design X - 1 X_mean^T is never formed.  Same arguments and
@@ -993,107 +494,9 @@ def enet_cd_sparse(floating[::1] w, floating alpha, floating beta,
     L.indptr = &X_indptr[0]
     L.weighted = sample_weight.shape[0] > 0
     L.centered = X_mean.shape[0] > 0
-    if L.n_samples == 0 or L.n_features == 0:
-        return np.asarray(w), 0.0, 0.0, 0
-    return _enet_cd(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
-                    _ptr_or_null(X_mean), &y[0], w, alpha, beta, &penalty_factor[0],
-                    max_iter, tol, rng, random, positive, screening, working_set,
-                    anderson, verbose, cycling, _stats_ptr(col_stats, L.n_features),
-                    col_stats_known and col_stats is not None,
-                    _buf_ptr(dual_u, L.n_samples, "dual_u"),
-                    _buf_ptr(dual_corr, L.n_features, "dual_corr"),
-                    dual_known and dual_u is not None,
-                    _buf_ptr(w_pred, L.n_features, "w_pred"))
-
-
-def enet_cd_gram(floating[::1] w, floating alpha, floating beta,
-                 const floating[:, ::1] Q, const floating[::1] q, floating y_norm2,
-                 const floating[::1] penalty_factor, Py_ssize_t max_iter,
-                 floating tol, object rng, bint random=False, bint positive=False):
-    """Coordinate descent on the Gram matrix (``precompute``).
-
-    Minimises 1/2 w^T Q w - q^T w + 1/2 y_norm2 + alpha sum pf|w| + beta/2 ||w||^2,
-    which is the problem above for Q = X~^T S X~, q = X~^T S y and
-    y_norm2 = y^T S y.  Each update costs O(p); the gap is computed from Q w.
-    """
-    if floating is float:
-        dtype = np.float32
-    else:
-        dtype = np.float64
-    cdef Py_ssize_t p = Q.shape[0], j, f_iter, epoch = 0
-    cdef floating[::1] H = np.zeros(p, dtype=dtype)  # Q @ w
-    cdef floating tol_abs = tol * y_norm2, gap = INFINITY, g, w_j, w_new, d
-    cdef floating d_w_max, w_max, wq, wH, l1, l2, R_norm2, Ry, dual_norm, v, scale
-    cdef floating unpen
-    cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
-    cdef bint converged = False
-    if p == 0:
-        return np.asarray(w), 0.0, 0.0, 0
-    with nogil:
-        for j in range(p):
-            if w[j] != 0.0:
-                _axpy(<int> p, w[j], &Q[j, 0], &H[0])
-        while True:
-            # duality gap from Q w (R^T S R = y^T S y - 2 w^T q + w^T Q w)
-            wq = _dot(<int> p, &w[0], &q[0])
-            wH = _dot(<int> p, &w[0], &H[0])
-            R_norm2 = max(y_norm2 - 2 * wq + wH, <floating> 0.0)
-            Ry = y_norm2 - wq
-            l1 = 0.0
-            l2 = 0.0
-            dual_norm = 0.0
-            unpen = 0.0
-            for j in range(p):
-                if w[j] != 0.0:
-                    l1 += penalty_factor[j] * fabs(w[j])
-                    l2 += w[j] * w[j]
-                v = q[j] - H[j] - beta * w[j]
-                if penalty_factor[j] > 0:
-                    v = (v if positive else fabs(v)) / penalty_factor[j]
-                    dual_norm = max(dual_norm, v)
-                elif Q[j, j] + beta > 0:
-                    unpen += v * v / (Q[j, j] + beta)
-            if alpha == 0.0:
-                v = 0.0
-                for j in range(p):
-                    d = q[j] - H[j]
-                    if positive and (beta > 0.0 or w[j] == 0.0) and d < 0.0:
-                        d = 0.0
-                    v += d * d
-                gap = v if beta == 0.0 else R_norm2 + 0.5 * beta * l2 - Ry + v / (2 * beta)
-            else:
-                scale = alpha / dual_norm if dual_norm > alpha else 1.0
-                gap = (0.5 * (R_norm2 + beta * l2) + alpha * l1
-                       + 0.5 * scale * scale * (R_norm2 + beta * l2) - scale * Ry
-                       + 0.5 * unpen)
-            if gap <= tol_abs:
-                converged = True
-                break
-            if epoch >= max_iter:
-                break
-            while epoch < max_iter:
-                w_max = 0.0
-                d_w_max = 0.0
-                for f_iter in range(p):
-                    j = _rand_int(<uint32_t> p, &seed) if random else f_iter
-                    if Q[j, j] == 0.0:
-                        continue
-                    w_j = w[j]
-                    g = q[j] - H[j] + w_j * Q[j, j]
-                    if positive and g < 0.0:
-                        w_new = 0.0
-                    else:
-                        w_new = _soft(g, alpha * penalty_factor[j]) / (Q[j, j] + beta)
-                    if w_new != w_j:
-                        d = w_new - w_j
-                        _axpy(<int> p, d, &Q[j, 0], &H[0])
-                        w[j] = w_new
-                        d_w_max = max(d_w_max, fabs(d))
-                    w_max = max(w_max, fabs(w_new))
-                epoch += 1
-                if w_max == 0.0 or d_w_max <= tol * w_max or epoch % GAP_EVERY == 0:
-                    break
-    return _result(w, gap, tol_abs, epoch, converged)
+    return _solve_enet(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
+                       _ptr_or_null(X_mean), y, w, alpha, beta, penalty_factor,
+                       max_iter, tol, rng, options)
 
 
 def _select_smallest_py(const int32_t[::1] active, const double[::1] score, Py_ssize_t k):

@@ -7,6 +7,7 @@ handed to the kernels, which centre implicitly.  Only y (small) is copied.
 import numpy as np
 import scipy.sparse as sp
 
+from skreg._objectives import normalize_weights
 from skreg.utils._sklearn_compat import _check_sample_weight
 
 
@@ -19,10 +20,7 @@ def _normalize_sample_weight(sample_weight, X, dtype):
     if sample_weight is None:
         return None
     sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
-    total = sw.sum()
-    if total <= 0:
-        raise ValueError("sample_weight must have a positive sum.")
-    return sw * (X.shape[0] / total)
+    return normalize_weights(sw, X.shape[0])
 
 
 def _column_means(X, sample_weight):
@@ -61,23 +59,6 @@ def _preprocess(X, y, fit_intercept, sample_weight):
     return X_mean, y_c, X_offset, y_offset
 
 
-def _centred_gram(X, X_mean, sample_weight):
-    """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
-    dtype = X.dtype
-    if sample_weight is None:
-        G = X.T @ X
-        s_total = X.shape[0]
-    else:
-        sq = np.sqrt(sample_weight).astype(dtype)
-        Xs = X.multiply(sq[:, None]).tocsc() if sp.issparse(X) else X * sq[:, None]
-        G = Xs.T @ Xs
-        s_total = sample_weight.sum()
-    G = G.toarray() if sp.issparse(G) else np.asarray(G)
-    if X_mean is not None:
-        G = G - s_total * np.outer(X_mean, X_mean)
-    return np.ascontiguousarray(G, dtype=dtype)
-
-
 def _centred_xy(X, y, X_mean, sample_weight):
     """X~^T S y for a centred y (1-D or 2-D); sum(S y) = 0 makes the mean term vanish."""
     yw = y if sample_weight is None else (y.T * sample_weight).T
@@ -94,6 +75,8 @@ def _validate_penalty_factor(penalty_factor, n_features, dtype):
     """
     if penalty_factor is None:
         return None
+    if np.iscomplexobj(penalty_factor):
+        raise ValueError("penalty_factor must be real; got complex values.")
     pf = np.asarray(penalty_factor, dtype=np.float64)
     if pf.ndim != 1 or pf.shape[0] != n_features:
         raise ValueError(

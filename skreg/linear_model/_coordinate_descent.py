@@ -11,11 +11,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import (
     _guard_float32_centering,
-    _centred_gram,
     _normalize_sample_weight,
     _preprocess,
     _validate_penalty_factor,
 )
+from skreg.linear_model._gram import centred_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
@@ -29,8 +29,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     Minimises, exactly as scikit-learn's ``ElasticNet``::
 
         1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2
-        + alpha * l1_ratio * sum_j pf_j |w_j|
-        + 0.5 * alpha * (1 - l1_ratio) * ||w||_2^2
+        + alpha * sum_j pf_j (l1_ratio |w_j| + 0.5 * (1 - l1_ratio) w_j^2)
 
     with sample weights s rescaled to sum to n and penalty factors pf (all
     ones by default).  The intercept b is not penalised.  Iterations stop
@@ -68,9 +67,10 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     selection : {'cyclic', 'random'}, default='cyclic'
         Coordinate order within an epoch.
     penalty_factor : array-like of shape (n_features,), default=None
-        Per-feature penalty weights with glmnet's semantics: non-negative,
-        rescaled internally to sum to n_features; 0 leaves a feature
-        unpenalised and ``np.inf`` keeps it out of the model.
+        Per-feature penalty weights with glmnet's semantics: pf_j multiplies
+        feature j's whole penalty (L1 and L2); non-negative, rescaled
+        internally to sum to n_features; 0 leaves a feature unpenalised and
+        ``np.inf`` keeps it out of the model.
 
     Attributes
     ----------
@@ -179,10 +179,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         X_mean, y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
         X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
 
-        precompute = self.precompute
-        if isinstance(precompute, str):  # 'auto'
-            precompute = n_samples > n_features
-        if not isinstance(precompute, (bool, np.bool_)):
+        precompute = gram_decision(self.precompute, X, X_mean)
+        if not isinstance(precompute, bool):
             precompute = check_array(precompute, dtype=dtype, copy=False)
             if self.fit_intercept and np.any(X_offset != 0):
                 warnings.warn(
@@ -190,8 +188,8 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                     "intercept: recompute Gram matrix.", UserWarning,
                 )
                 precompute = True
-        if isinstance(precompute, (bool, np.bool_)) and precompute:
-            precompute = _centred_gram(X, X_mean, sw)
+        if precompute is True:
+            precompute = centred_gram(X, X_mean, sw)
 
         y2 = y_c[:, None] if y_c.ndim == 1 else y_c
         n_targets = y2.shape[1]

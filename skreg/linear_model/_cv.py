@@ -32,22 +32,24 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from skreg.linear_model._base import (
-    _centred_xy,
     _column_means,
-    _implicit_centering_too_lossy,
     _normalize_sample_weight,
     _preprocess,
     _validate_penalty_factor,
 )
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv_folds import (
-    _auto_gram,
     _check_indices,
     _fold_path,
     _one_se_index,
-    _weighted_gram,
 )
-from skreg.linear_model._paths import _alpha_grid, enet_path, lasso_path
+from skreg.linear_model._gram import gram_decision, weighted_gram
+from skreg.linear_model._paths import (
+    _alpha_grid,
+    _grid_correlation,
+    enet_path,
+    lasso_path,
+)
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
 
@@ -140,7 +142,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         l1_ratios = self._l1_ratios()
         if isinstance(self.alphas, Integral):
             X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
-            Xy = _centred_xy(X, y_c, X_mean, sw)
+            Xy = _grid_correlation(X, y_c, X_mean, sw, pf, self.positive)
             if np.linalg.norm(y_c) <= np.finfo(np.float64).resolution * np.linalg.norm(y):
                 Xy = np.zeros_like(Xy)  # a constant y: its centred values are rounding
             alphas = np.array([
@@ -179,19 +181,12 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         if sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
 
-        # 'auto': a Gram matrix when it is no larger than X; a user's Gram is of
-        # the full data, so the folds get their own (downdated from X^T S X)
-        use_gram = self.precompute
-        if isinstance(use_gram, str):
-            use_gram = _auto_gram(X)
-        elif not isinstance(use_gram, (bool, np.bool_)):
-            use_gram = True
-        if (use_gram and self.fit_intercept
-                and _implicit_centering_too_lossy(X, _column_means(X, sw))):
-            # float32 whose offsets dwarf the spread: centring the Gram matrix
-            # (G - n m m^T) would cancel every digit; the folds centre X instead
-            use_gram = False
-        gram = _weighted_gram(X, sw) if use_gram else None
+        # a user's Gram matrix is of the full data: the folds get their own,
+        # downdated from X^T S X
+        use_gram = gram_decision(self.precompute, X,
+                                 _column_means(X, sw) if self.fit_intercept else None)
+        use_gram = use_gram is not False
+        gram = weighted_gram(X, sw) if use_gram else None
         base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
                     positive=self.positive, random_state=self.random_state,
                     selection=self.selection, penalty_factor=pf,
@@ -335,7 +330,8 @@ _CV_PARAMS_DOC = """
         Coordinate order.
     penalty_factor : array-like of shape (n_features,), default=None
         glmnet's per-feature penalty weights (see :class:`~skreg.ElasticNet`);
-        the alpha grid respects them.
+        the alpha grid follows glmnet's rule (alpha_max from the residual
+        after fitting the unpenalised features).
     scoring : str, callable or None, default=None
         None: the held-out mean squared error, as scikit-learn.  Otherwise any
         scikit-learn scorer (larger is better), evaluated on each fold's
@@ -422,7 +418,7 @@ class ElasticNetCV(_LinearModelCV):
     The objective, as scikit-learn's ``ElasticNetCV``::
 
         1 / (2 n) * sum_i s_i (y_i - x_i @ w - b)^2
-        + alpha * l1_ratio * sum_j pf_j |w_j| + 0.5 * alpha * (1 - l1_ratio) ||w||^2
+        + alpha * sum_j pf_j (l1_ratio |w_j| + 0.5 * (1 - l1_ratio) w_j^2)
 
     Parameters
     ----------

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from skreg.linear_model._base import _guard_float32_centering, _preprocess
+from skreg.linear_model._gram import fold_gram
 
 
 class _PathPoint(RegressorMixin, BaseEstimator):
@@ -44,18 +45,6 @@ def _take_rows(X, idx):
     return out
 
 
-def _auto_gram(X):
-    """precompute='auto': a Gram matrix when it is no larger than X's stored values.
-
-    For dense X that is scikit-learn's rule (more rows than columns); for
-    sparse X it also keeps a p x p matrix from outgrowing X.  Then an epoch on
-    the Gram matrix costs less than one on X, and the Gram solver's plain
-    cyclic updates make weighted and repeated rows give the same iterates.
-    """
-    n, p = X.shape
-    return n > p and (not sp.issparse(X) or p * p <= X.nnz)
-
-
 def _check_indices(idx, n_samples):
     idx = np.asarray(idx)
     if idx.dtype == bool:
@@ -64,25 +53,6 @@ def _check_indices(idx, n_samples):
     if idx.size and (idx.min() < -n_samples or idx.max() >= n_samples):
         raise ValueError(f"CV split indices out of range for {n_samples} samples.")
     return np.where(idx < 0, idx + n_samples, idx)
-
-
-def _weighted_gram(X, sample_weight, block=2048):
-    """X^T S X, uncentred, as a dense (p, p) array; dense X is weighted by row blocks.
-
-    Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
-    """
-    p = X.shape[1]
-    if sp.issparse(X):
-        Xw = X if sample_weight is None else X.multiply(sample_weight[:, None]).tocsc()
-        G = X.T @ Xw
-        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=X.dtype)
-    if sample_weight is None:
-        return np.asarray(X.T @ X)
-    G = np.zeros((p, p), dtype=X.dtype)
-    for start in range(0, X.shape[0], block):
-        Xb = X[start:start + block]
-        G += Xb.T @ (Xb * sample_weight[start:start + block, None])
-    return G
 
 
 def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
@@ -113,12 +83,7 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
         X_train, X_mean, y_c, sw_train, _ = _guard_float32_centering(
             X_train, X_mean, y_c, sw_train, None)
     if gram is not None:
-        # X~^T S' X~ with S' = c S on the training rows (summing to n_train)
-        G = gram - _weighted_gram(X_test, sw_test)
-        G *= c
-        if X_mean is not None:
-            G -= n_train * np.outer(X_mean, X_mean)
-        precompute = G
+        precompute = fold_gram(gram, X_test, sw_test, c, X_mean, n_train)
     params = dict(path_params)
     params.pop("precompute")
     _, coefs, _ = path(X_train, y_c, alphas=alphas, precompute=precompute,

@@ -11,12 +11,14 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_array, check_consistent_length
 
-from skreg._solvers._cd import solve_enet, solve_enet_gram
-from skreg.linear_model._base import (
-    _centred_gram,
-    _centred_xy,
-    _validate_penalty_factor,
+from skreg._objectives import (
+    alpha_max_from_correlation,
+    unpenalised_correlation,
+    unpenalised_fit,
 )
+from skreg._solvers import solve_enet, solve_enet_gram
+from skreg.linear_model._base import _centred_xy, _validate_penalty_factor
+from skreg.linear_model._gram import centred_gram, gram_decision
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -36,8 +38,9 @@ def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
                 penalty_factor=None, positive=False):
     """scikit-learn's log-spaced grid from alpha_max down to eps * alpha_max.
 
-    ``Xy`` is x~_j^T S y~ (n_features,) or (n_features, n_targets);
-    alpha_max = max_j ||Xy_j|| / (n * l1_ratio * pf_j) over penalised features.
+    ``Xy`` is x~_j^T S r0 (n_features,) or (n_features, n_targets), r0 the
+    target after fitting the unpenalised features (:func:`_grid_correlation`);
+    alpha_max is :func:`skreg._objectives.alpha_max_from_correlation`.
     """
     if l1_ratio == 0:
         raise ValueError(
@@ -45,14 +48,8 @@ def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
             "Please supply a grid by providing your estimator with the "
             "appropriate `alphas=` argument."
         )
-    Xy = np.asarray(Xy, dtype=np.float64)
-    if Xy.ndim == 1:
-        Xy = Xy[:, None]
-    c = np.max(Xy, axis=1) if positive else np.sqrt(np.sum(Xy**2, axis=1))
-    if penalty_factor is not None:
-        pf = np.asarray(penalty_factor, dtype=np.float64)
-        c = np.where(pf > 0, c / np.where(pf > 0, pf, 1.0), 0.0)
-    a_max = max(0.0, float(np.max(c))) / (n_samples * l1_ratio) if c.size else 0.0
+    a_max = alpha_max_from_correlation(Xy, n_samples, l1_ratio, penalty_factor,
+                                       positive)
     res = np.finfo(np.float64).resolution
     # only a truly flat problem (no correlation at all) gets scikit-learn's
     # placeholder grid: its test ``a_max <= 1e-15`` is not scale free and
@@ -60,6 +57,18 @@ def _alpha_grid(Xy, n_samples, l1_ratio=1.0, eps=1e-3, n_alphas=100,
     if not a_max > 0:
         return np.full(n_alphas, res)
     return np.geomspace(a_max, a_max * eps, num=n_alphas)
+
+
+def _grid_correlation(X, y, X_mean, sample_weight, penalty_factor, positive, Xy=None):
+    """The correlations alpha_max is taken from (glmnet's rule).
+
+    Without unpenalised features: x~^T S y (``Xy`` if given).  With some
+    (pf_j = 0): x~^T S r0, r0 the residual of their least-squares fit.
+    """
+    if penalty_factor is not None and np.any(np.asarray(penalty_factor) == 0):
+        return unpenalised_correlation(X, y, X_mean, sample_weight, penalty_factor,
+                                       positive)
+    return Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
 
 
 def _predict_next(w, w_prev, alpha_prev, alpha, alpha_next):
@@ -169,8 +178,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Validate X and y (skip only when they already have the right types).
     penalty_factor : array-like of shape (n_features,), default=None
         Non-negative per-feature penalty weights with glmnet's semantics:
-        rescaled to sum to n_features, 0 leaves a feature unpenalised,
-        ``np.inf`` excludes it.  The automatic grid respects them.
+        feature j's whole penalty (L1 and L2) is multiplied by pf_j, rescaled
+        to sum to n_features; 0 leaves a feature unpenalised, ``np.inf``
+        excludes it.  The automatic grid follows glmnet: alpha_max comes from
+        the residual after fitting the unpenalised features.
     **params : kwargs
         ``tol``, ``max_iter``, ``random_state``, ``selection`` as in
         :class:`~skreg.ElasticNet`; ``sample_weight`` and ``X_offset``
@@ -231,27 +242,23 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     n_samples, n_features = X.shape
     dtype = X.dtype
 
-    gram = None
-    if isinstance(precompute, str):
-        precompute = n_samples > n_features
-    if isinstance(precompute, (bool, np.bool_)):
-        if precompute:
-            gram = _centred_gram(X, X_mean, sample_weight)
-            Xy = None
+    gram = gram_decision(precompute, X, X_mean)
+    if gram is True:
+        gram = centred_gram(X, X_mean, sample_weight)
+        Xy = None
+    elif gram is False:
+        gram = None
     else:
-        gram = np.asarray(precompute, dtype=dtype)
-        if gram.shape != (n_features, n_features):
-            raise ValueError(
-                f"precompute should be a Gram matrix of shape ({n_features}, "
-                f"{n_features}), got {gram.shape}."
-            )
+        gram = np.asarray(gram, dtype=dtype)
     if gram is not None and Xy is None:
         Xy = _centred_xy(X, y, X_mean, sample_weight)
-    if isinstance(alphas, Integral):
-        Xy_grid = Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
-        alphas = _alpha_grid(Xy_grid, n_samples if sample_weight is None
-                             else float(np.sum(sample_weight)), l1_ratio, eps,
-                             alphas, penalty_factor, positive)
+    auto_grid = isinstance(alphas, Integral)
+    n_grid = n_samples if sample_weight is None else float(np.sum(sample_weight))
+    if auto_grid:
+        Xy_grid = _grid_correlation(X, y, X_mean, sample_weight, penalty_factor,
+                                    positive, Xy)
+        alphas = _alpha_grid(Xy_grid, n_grid, l1_ratio, eps, alphas, penalty_factor,
+                             positive)
     else:
         alphas = np.sort(check_alphas(alphas))[::-1]
     n_alphas = len(alphas)
@@ -265,6 +272,19 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         raise ValueError(
             f"coef_init must have shape ({n_features},), got {np.shape(coef_init)}."
         )
+    if (penalty_factor is not None and np.any(penalty_factor == 0)
+            and not np.any(w)):
+        # at and above alpha_max the solution is known (glmnet's rule): start
+        # there, so that every penalised coefficient is exactly 0 (the kernel
+        # accepts a start on its own gap; it would otherwise leave rounding-
+        # level values on the features sitting at the KKT boundary)
+        a_max = alpha_max_from_correlation(
+            Xy_grid if auto_grid else _grid_correlation(
+                X, y, X_mean, sample_weight, penalty_factor, positive),
+            n_grid, l1_ratio, penalty_factor, positive) if l1_ratio > 0 else np.inf
+        if alphas[0] >= (1 - 1e-8) * a_max:
+            w = unpenalised_fit(X, y, X_mean, sample_weight, penalty_factor,
+                                positive)[0].astype(dtype)
     y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
     col_stats = {}  # column norms and sums, computed once for the whole path
     for i, alpha in enumerate(alphas):

@@ -1,0 +1,109 @@
+"""Coordinate descent on a precomputed Gram matrix (``precompute``).
+
+The datafit is the quadratic of _datafit_quadratic.pxd written in Gram form,
+
+    F(w) = 1/2 w^T Q w - q^T w + 1/2 y_norm2,
+
+Q = X~^T S X~, q = X~^T S y, y_norm2 = y^T S y, so R^T S R = y_norm2 - 2 q^T w
++ w^T Q w and X~^T S R = q - Q w.  The penalty, its update and its duality
+gap are the X kernel's (_penalties.pxd, through the same fused penalty type).
+Each update costs O(p).
+"""
+
+from cython cimport floating
+from libc.math cimport fabs, INFINITY
+from libc.stdint cimport uint32_t
+
+import numpy as np
+
+from skreg._solvers._accelerators cimport RAND_R_MAX, _rand_int
+from skreg._solvers._blas cimport _axpy, _dot
+from skreg._solvers._penalties cimport pen_excluded, pen_gap, pen_prox, penalty_t
+from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
+
+from skreg._solvers._convergence import kernel_result
+
+
+cdef enum:
+    GAP_EVERY = 10          # gap checked at least every GAP_EVERY epochs
+
+
+cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, ::1] Q,
+                        const floating[::1] q, double y_norm2, Py_ssize_t max_iter,
+                        double tol, object rng, bint random):
+    if floating is float:
+        dtype = np.float32
+    else:
+        dtype = np.float64
+    cdef Py_ssize_t p = Q.shape[0], j, f_iter, epoch = 0
+    cdef floating[::1] H = np.zeros(p, dtype=dtype)  # Q @ w
+    cdef floating[::1] XtA = np.zeros(p, dtype=dtype)
+    cdef floating[::1] diag = np.zeros(p, dtype=dtype)
+    cdef double tol_abs = tol * y_norm2, gap = INFINITY, wq, wH
+    cdef floating g, w_j, w_new, d, d_w_max, w_max
+    cdef GapParts gp
+    cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
+    cdef bint converged = False
+    with nogil:
+        for j in range(p):
+            diag[j] = 0.0 if pen_excluded(P, j) else Q[j, j]
+            if diag[j] <= 0.0:
+                w[j] = 0.0
+            if w[j] != 0.0:
+                _axpy(<int> p, w[j], &Q[j, 0], &H[0])
+        while True:
+            wq = _dot(<int> p, &w[0], &q[0])
+            wH = _dot(<int> p, &w[0], &H[0])
+            for j in range(p):
+                XtA[j] = q[j] - H[j]
+            gap = pen_gap(P, p, NULL, p, &w[0], &diag[0],
+                          max(y_norm2 - 2 * wq + wH, 0.0), y_norm2 - wq, &XtA[0], &gp)
+            if gap <= tol_abs:
+                converged = True
+                break
+            if epoch >= max_iter:
+                break
+            while epoch < max_iter:
+                w_max = 0.0
+                d_w_max = 0.0
+                for f_iter in range(p):
+                    j = _rand_int(<uint32_t> p, &seed) if random else f_iter
+                    if diag[j] == 0.0:
+                        continue
+                    w_j = w[j]
+                    g = q[j] - H[j] + w_j * diag[j]
+                    w_new = pen_prox(P, j, g, diag[j])
+                    if w_new != w_j:
+                        d = w_new - w_j
+                        _axpy(<int> p, d, &Q[j, 0], &H[0])
+                        w[j] = w_new
+                        d_w_max = max(d_w_max, fabs(d))
+                    w_max = max(w_max, fabs(w_new))
+                epoch += 1
+                if w_max == 0.0 or d_w_max <= tol * w_max or epoch % GAP_EVERY == 0:
+                    break
+    return kernel_result(w, gap, tol_abs, epoch, converged)
+
+
+def enet_cd_gram(floating[::1] w, double alpha, double beta,
+                 const floating[:, ::1] Q, const floating[::1] q, double y_norm2,
+                 const double[::1] penalty_factor, Py_ssize_t max_iter,
+                 double tol, object rng, bint random=False, bint positive=False):
+    """Coordinate descent on the Gram matrix.
+
+    Minimises 1/2 w^T Q w - q^T w + 1/2 y_norm2 + sum pf (alpha |w| + beta/2 w^2),
+    the X kernel's problem for Q = X~^T S X~, q = X~^T S y and
+    y_norm2 = y^T S y; ``penalty_factor`` is float64.  Same returns as
+    :func:`skreg._solvers._cd_fast.enet_cd_dense`.
+    """
+    cdef EnetPenalty P
+    cdef Py_ssize_t p = Q.shape[0]
+    if p == 0:
+        return np.asarray(w), 0.0, 0.0, 0
+    if penalty_factor.shape[0] != p or w.shape[0] != p or q.shape[0] != p:
+        raise ValueError(f"w, q and penalty_factor must have length {p}")
+    P.alpha = alpha
+    P.beta = beta
+    P.pf = &penalty_factor[0]
+    P.positive = positive
+    return _gram_solve(w, &P, Q, q, y_norm2, max_iter, tol, rng, random)

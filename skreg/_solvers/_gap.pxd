@@ -1,0 +1,119 @@
+# The duality gap of (quadratic datafit on X, penalty): the datafit's residual
+# norms and correlations handed to the penalty's gap, the Lasso dual value of
+# a candidate point (dual extrapolation), the objective, and the rounding
+# allowance that makes the gap a certified bound for screening.  Header-only,
+# generic over the penalty (fused penalty_t); cimported by _cd_fast.pyx.
+from cython cimport floating
+from libc.math cimport fabs, sqrt, INFINITY
+from libc.stdint cimport int32_t
+
+from skreg._solvers._blas cimport _dot
+from skreg._solvers._datafit_quadratic cimport (
+    Layout, Resid, _correlations, _fold, _resid_norm2,
+)
+from skreg._solvers._penalties cimport (
+    pen_dual_bound, pen_dual_norm, pen_excluded, pen_free, pen_gap, pen_primal,
+    pen_strength, penalty_t,
+)
+from skreg._solvers._penalty_enet cimport GapParts
+
+
+cdef inline double _gap(const Layout* L, const floating* xv, const floating* sw,
+                 const floating* xm, const floating* y, const floating* w,
+                 const penalty_t* P, const floating* norm2, floating* r, Resid* st,
+                 floating* XtA, const int32_t* feats, Py_ssize_t n_feats,
+                 GapParts* gp) noexcept nogil:
+    """Duality gap; fills XtA[j] = x~_j^T S R - beta pf_j w_j for j in feats.
+
+    The datafit's part (R^T S R, R^T S y, X~^T S R; feats = NULL means every
+    feature, dense: one gemv), then the penalty's (:func:`pen_gap`).
+    """
+    _fold(L, sw, r, st)
+    _correlations(L, xv, xm, r, <floating> st.rsum, feats, n_feats, XtA)
+    return pen_gap(P, L.n_features, feats, n_feats, w, norm2, _resid_norm2(L, sw, r),
+                   _dot(<int> L.n_samples, r, y), XtA, gp)
+
+
+cdef inline double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
+                          const floating* norm2, const penalty_t* P, double s_total,
+                          double y_norm2, const GapParts* gp) noexcept nogil:
+    """How far rounding can move the computed gap from the true one.
+
+    A Gap Safe radius needs a gap that is a bound: the computed gap can come
+    out below the true one (even negative) by the rounding of the residual
+    and of X~^T R.  With an uncentred X (implicit centering) or large
+    coefficients the residual is the small difference of large terms: its
+    error is about eps (||y|| + sum_j |w_j| ||x_j||), ||x_j|| the raw column's
+    norm; that error enters P and D directly, and through X~^T R the dual
+    scale, whose error moves D by (|R^T S y| + R^T S R + beta sum pf w^2
+    <= |R^T S y| + 2 P) times the relative error of the dual norm.  The
+    estimate is multiplied by 4 sqrt(n) + 16, the growth of a sum of n
+    rounded terms with room to spare.
+    """
+    cdef Py_ssize_t j, n = L.n_samples, p = L.n_features
+    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
+    cdef double raw, m, M = 0.0, dR, rel = 0.0, v
+    cdef double nr = sqrt(max(gp.R_norm2, 0.0))
+    for j in range(p):
+        if norm2[j] > 0.0 and w[j] != 0.0:
+            m = xm[j] if L.centered else 0.0
+            M += fabs(w[j]) * sqrt(norm2[j] + s_total * m * m)
+    dR = eps * (sqrt(y_norm2) + M)
+    for j in range(p):
+        if norm2[j] <= 0.0 or pen_free(P, j) or pen_excluded(P, j):
+            continue
+        m = xm[j] if L.centered else 0.0
+        raw = sqrt(norm2[j] + s_total * m * m)
+        v = (sqrt(norm2[j]) * dR + eps * raw * nr) / pen_strength(P, j)
+        if v > rel:
+            rel = v
+    return (4.0 * sqrt(<double> n) + 16.0) * (
+        dR * (2.0 * nr + sqrt(y_norm2)) + (fabs(gp.Ry) + 2.0 * fabs(gp.primal)) * rel)
+
+
+cdef inline double _dual_from_corr(const Layout* L, const floating* sw, const floating* y,
+                            const penalty_t* P, const floating* norm2,
+                            const floating* u, const floating* corr,
+                            const int32_t* feats, Py_ssize_t n_feats,
+                            double* scale_out) noexcept nogil:
+    """Lasso dual D(theta) = theta^T S y - theta^T S theta / 2 at theta = c * u / S.
+
+    u is a candidate in residual space (u = S R_u), corr[j] = x~_j^T u; c is
+    the best scale that keeps the dual feasible over feats (the dual
+    objective is a concave parabola in c, so c = clip(u^T y / u^T S^-1 u, 0,
+    c_max)).
+    """
+    cdef double un2, uy, dual_norm, c, c_max
+    un2 = _resid_norm2(L, sw, u)
+    uy = _dot(<int> L.n_samples, u, y)
+    dual_norm = pen_dual_norm(P, corr, norm2, feats, n_feats, L.n_features)
+    if un2 <= 0.0:
+        scale_out[0] = 0.0
+        return 0.0
+    c = uy / un2
+    c_max = pen_dual_bound(P) / dual_norm if dual_norm > 0.0 else INFINITY
+    c = max(min(c, c_max), 0.0)
+    scale_out[0] = c
+    return c * uy - 0.5 * c * c * un2
+
+
+cdef inline double _dual_value(const Layout* L, const floating* xv, const floating* sw,
+                        const floating* xm, const floating* y, const penalty_t* P,
+                        const floating* norm2, const floating* u,
+                        const int32_t* feats, Py_ssize_t n_feats, floating* corr,
+                        double* scale_out) noexcept nogil:
+    """:func:`_dual_from_corr` at u, filling corr[j] = x~_j^T u for j in feats."""
+    cdef Py_ssize_t i
+    cdef floating usum = 0.0
+    for i in range(L.n_samples):
+        usum += u[i]
+    _correlations(L, xv, xm, u, usum, feats, n_feats, corr)
+    return _dual_from_corr(L, sw, y, P, norm2, u, corr, feats, n_feats, scale_out)
+
+
+cdef inline double _primal(const Layout* L, const floating* sw, floating* r, Resid* st,
+                    const floating* w, const penalty_t* P, const int32_t* feats,
+                    Py_ssize_t n_feats) noexcept nogil:
+    """P(w) from the residual state; the support of w lies in feats (NULL: all)."""
+    _fold(L, sw, r, st)
+    return pen_primal(P, _resid_norm2(L, sw, r), w, feats, n_feats, L.n_features)

@@ -1,0 +1,88 @@
+"""The Gram matrix of the coordinate-descent models: whether, and which.
+
+One decision (:func:`gram_decision`) serves ElasticNet/Lasso.fit, the paths
+and the CV estimators; the centred Gram matrix of a fit, the uncentred one
+of the full data and its downdate to a CV fold live here too.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from skreg.linear_model._base import _implicit_centering_too_lossy
+
+
+def gram_decision(precompute, X, X_mean=None):
+    """``precompute`` ('auto', bool or a matrix) -> True, False or the matrix.
+
+    'auto' takes a Gram matrix when it is no larger than X's stored values:
+    for dense X scikit-learn's rule (more rows than columns); for sparse X it
+    also keeps a p x p matrix from outgrowing X.  Then an epoch on the Gram
+    matrix costs less than one on X, and the Gram solver's plain cyclic
+    updates make weighted and repeated rows give the same iterates.  Never
+    for float32 X whose column offsets dwarf their spread when centring
+    (``X_mean`` given): G - n m m^T would cancel every digit.  A matrix is
+    returned as given after a shape check (the caller owns its dtype).
+    """
+    n, p = X.shape
+    if not isinstance(precompute, (str, bool, np.bool_)):
+        gram = np.asarray(precompute)
+        if gram.shape != (p, p):
+            raise ValueError(
+                f"precompute should be a Gram matrix of shape ({p}, {p}), "
+                f"got {gram.shape}."
+            )
+        return gram
+    if isinstance(precompute, str):  # 'auto'
+        precompute = n > p and (not sp.issparse(X) or p * p <= X.nnz)
+    if precompute and X_mean is not None and _implicit_centering_too_lossy(X, X_mean):
+        return False
+    return bool(precompute)
+
+
+def centred_gram(X, X_mean, sample_weight):
+    """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
+    dtype = X.dtype
+    if sample_weight is None:
+        G = X.T @ X
+        s_total = X.shape[0]
+    else:
+        sq = np.sqrt(sample_weight).astype(dtype)
+        Xs = X.multiply(sq[:, None]).tocsc() if sp.issparse(X) else X * sq[:, None]
+        G = Xs.T @ Xs
+        s_total = sample_weight.sum()
+    G = G.toarray() if sp.issparse(G) else np.asarray(G)
+    if X_mean is not None:
+        G = G - s_total * np.outer(X_mean, X_mean)
+    return np.ascontiguousarray(G, dtype=dtype)
+
+
+def weighted_gram(X, sample_weight, block=2048):
+    """X^T S X, uncentred, as a dense (p, p) array; dense X is weighted by row blocks.
+
+    Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
+    """
+    p = X.shape[1]
+    if sp.issparse(X):
+        Xw = X if sample_weight is None else X.multiply(sample_weight[:, None]).tocsc()
+        G = X.T @ Xw
+        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=X.dtype)
+    if sample_weight is None:
+        return np.asarray(X.T @ X)
+    G = np.zeros((p, p), dtype=X.dtype)
+    for start in range(0, X.shape[0], block):
+        Xb = X[start:start + block]
+        G += Xb.T @ (Xb * sample_weight[start:start + block, None])
+    return G
+
+
+def fold_gram(gram, X_test, sw_test, c, X_mean, n_train):
+    """A CV fold's centred Gram matrix, downdated from the full data's X^T S X.
+
+    X~^T S' X~ on the training rows with S' = c S (summing to n_train): the
+    test rows' part is subtracted, a fraction of the cost of a new matrix.
+    """
+    G = gram - weighted_gram(X_test, sw_test)
+    G *= c
+    if X_mean is not None:
+        G -= n_train * np.outer(X_mean, X_mean)
+    return G
