@@ -60,7 +60,8 @@ def test_ridge_cv_loo_equals_brute_force(shape, gcv_mode, sparse, fit_intercept,
     est = RidgeCV(alphas=alphas, fit_intercept=fit_intercept, gcv_mode=gcv_mode,
                   store_cv_results=True)
     if sparse and gcv_mode == "svd":
-        with pytest.warns(UserWarning, match="sparse"):
+        with pytest.warns(FutureWarning, match="The 'svd' mode is not supported for "
+                          "sparse X, we fallback to `gcv_mode='eigen'`"):
             est.fit(X, y, sample_weight=sw)
     else:
         est.fit(X, y, sample_weight=sw)
