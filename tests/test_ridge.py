@@ -289,3 +289,34 @@ def test_ridge_implicit_centring_large_offsets(shape, offset):
                        store_cv_results=True).fit(X - offset, y)
     assert_allclose(cv.cv_results_, cv_ref.cv_results_, rtol=1e-6)
     assert X.mean() == pytest.approx(offset, abs=1)  # input untouched
+
+
+@pytest.mark.parametrize("c", [1e-6, 1e6])
+@pytest.mark.parametrize("positive", [False, True])
+def test_ridge_lbfgs_invariant_to_weight_scale(c, positive):
+    """Check lbfgs gives the same answer for (sw, alpha) and (c sw, c alpha), rtol 1e-7."""
+    X, y, sw = _problem(40, 8, n_targets=1, seed=3)
+    y = y - 2 * X @ np.ones(8) if positive else y
+    base = Ridge(alpha=2.0, solver="lbfgs", positive=positive).fit(X, y, sample_weight=sw)
+    scaled = Ridge(alpha=2.0 * c, solver="lbfgs", positive=positive).fit(
+        X, y, sample_weight=c * sw)
+    assert_allclose(scaled.coef_, base.coef_, rtol=1e-7, atol=1e-9)
+    assert_allclose(scaled.intercept_, base.intercept_, rtol=1e-7)
+
+
+def test_ridge_lbfgs_tol_as_sklearn():
+    """Check positive lbfgs at each tol is as close to the exact solution as scikit-learn's."""
+    X, y, sw = _problem(8, 40, n_targets=1, seed=3)
+    y = y - 3 * np.asarray(X @ np.ones(X.shape[1]))
+    exact = Ridge(alpha=2.0, positive=True, tol=1e-16, max_iter=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exact.fit(X, y, sample_weight=sw)
+    for tol in [1e-4, 1e-8, 1e-12]:
+        ours = Ridge(alpha=2.0, positive=True, solver="lbfgs", tol=tol).fit(
+            X, y, sample_weight=sw)
+        theirs = SkRidge(alpha=2.0, positive=True, solver="lbfgs", tol=tol).fit(
+            X, y, sample_weight=sw)
+        err = np.abs(ours.coef_ - exact.coef_).max()
+        err_sk = np.abs(theirs.coef_ - exact.coef_).max()
+        assert err <= 1.5 * err_sk + 1e-9

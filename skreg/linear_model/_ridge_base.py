@@ -36,8 +36,9 @@ def resolve_solver(solver, *, positive, is_sparse, shape, fit_intercept=False,
     dense X or sparse X with a small side (min(n, p) <= 2000, dense Gram of
     that side), else 'sparse_cg'.  Raises scikit-learn's errors: positive=True
     with a solver other than 'auto', 'cd', 'lbfgs'; 'svd' on sparse X; 'saga'
-    on sparse X with an intercept; and warns as it does for 'sag' on sparse X
-    with an intercept at a loose ``tol``.
+    on sparse X with an intercept.  'sag' on sparse X with an intercept is
+    scikit-learn's too: SAG with its warning at ``max_iter=None`` and
+    ``tol > 1e-4``, else 'sparse_cg'.
     """
     if positive:
         if solver not in ("auto", "cd", "lbfgs"):
@@ -53,12 +54,18 @@ def resolve_solver(solver, *, positive, is_sparse, shape, fit_intercept=False,
             "'lbfgs' or set `fit_intercept=False`")
     if is_sparse and solver == "svd":
         raise SparseSvdError("SVD solver does not support sparse inputs currently")
-    if is_sparse and fit_intercept and solver == "sag" and max_iter is None and tol > 1e-4:
-        warnings.warn(
-            '"sag" solver requires many iterations to fit an intercept with sparse '
-            'inputs. Either set the solver to "auto" or "sparse_cg", or set a low '
-            '"tol" and a high "max_iter" (especially if inputs are not '
-            "standardized).", UserWarning, stacklevel=4)
+    if is_sparse and fit_intercept and solver == "sag":
+        # scikit-learn 1.9: SAG learns the intercept itself (damped steps,
+        # slow) only at a loose tol and default max_iter, with a warning;
+        # otherwise it runs 'sparse_cg' (and says so in solver_)
+        if max_iter is None and tol > 1e-4:
+            warnings.warn(
+                '"sag" solver requires many iterations to fit an intercept with '
+                'sparse inputs. Either set the solver to "auto" or "sparse_cg", or '
+                'set a low "tol" and a high "max_iter" (especially if inputs are not '
+                "standardized).", UserWarning, stacklevel=4)
+        else:
+            return "sparse_cg"
     if solver != "auto":
         return solver
     if not is_sparse or min(shape) <= _SPARSE_GRAM_MAX:
