@@ -38,11 +38,13 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         If False, a dense X may be centered and rescaled in place.
     max_iter : int, default=None
         Iteration cap of the iterative solvers ('lsqr', 'sparse_cg', 'cd',
-        'lbfgs'); None means each solver's default.
+        'lbfgs', epochs of 'sag'/'saga'); None means each solver's default.
     tol : float, default=1e-4
         Tolerance of the iterative solvers: relative residual of the normal
         equations ('sparse_cg'), LSQR's atol/btol ('lsqr'), duality gap
-        relative to ``sum_i s_i y_i^2`` ('cd'), projected gradient ('lbfgs').
+        relative to ``sum_i s_i y_i^2`` ('cd'), relative decrease of the
+        objective ('lbfgs', scikit-learn's ``ftol``), relative change of the
+        weights over an epoch ('sag', 'saga').
         No effect on the direct solvers.
     solver : {'auto', 'cholesky', 'svd', 'lsqr', 'sparse_cg', 'cd', 'lbfgs', \
             'sag', 'saga'}, default='auto'
@@ -61,12 +63,20 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         - 'cd': compiled coordinate descent stopping on the duality gap;
           supports ``positive=True``.
         - 'lbfgs': L-BFGS-B, supports ``positive=True``.
-        - 'sag', 'saga': accepted for compatibility, mapped to 'auto' (same
-          objective, exact solution).
+        - 'sag', 'saga': stochastic average gradient (SAGA: its unbiased
+          variant), a compiled kernel with scikit-learn's step size
+          ``1 / (max_i ||x_i||^2 + fit_intercept + alpha / n)`` (SAGA:
+          ``1 / (2 L + min(2 alpha, L))``), stopping once an epoch changes the
+          weights by at most ``tol`` times their largest magnitude
+          (default ``max_iter`` 1000 epochs).  Dense X is centered; sparse X
+          with an intercept: 'saga' raises and 'sag' learns the intercept
+          with damped steps (and a warning) at ``max_iter=None`` and
+          ``tol > 1e-4``, otherwise runs 'sparse_cg', both as scikit-learn.
     positive : bool, default=False
         Constrain the coefficients to be non-negative ('auto', 'cd', 'lbfgs').
     random_state : int, RandomState instance or None, default=None
-        Used by 'cd' with random coordinate selection; otherwise unused.
+        Seeds the sample draws of 'sag'/'saga' and 'cd''s random coordinate
+        selection; otherwise unused.
 
     Attributes
     ----------
