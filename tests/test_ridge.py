@@ -320,3 +320,23 @@ def test_ridge_lbfgs_tol_as_sklearn():
         err = np.abs(ours.coef_ - exact.coef_).max()
         err_sk = np.abs(theirs.coef_ - exact.coef_).max()
         assert err <= 1.5 * err_sk + 1e-9
+
+
+def test_ridge_wide_memory_is_one_kernel_matrix():
+    """Check a wide dense fit allocates at most 1.15x the n x n kernel matrix beyond X."""
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    n, p = 600, 1800
+    X = rng.randn(n, p) + 1.0
+    y = X[:, 0] + rng.randn(n)
+    tracemalloc.start()
+    try:
+        est = Ridge(alpha=1.0).fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert est.solver_ == "cholesky"
+    assert peak <= 1.15 * n * n * 8
+    ref = SkRidge(alpha=1.0).fit(X, y)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-6, atol=1e-10)

@@ -60,7 +60,10 @@ def _cho_solve_spd(A, B, alpha):
     """
     A = A.T  # symmetric C-ordered -> Fortran view, so LAPACK works in place
     A.flat[:: A.shape[0] + 1] += alpha
-    anorm = np.abs(A).sum(axis=0).max()
+    # 1-norm for pocon by LAPACK ?lange on the Fortran view: no n x n
+    # temporary (np.abs(A) doubled a wide fit's memory beyond X)
+    (lange,) = scipy.linalg.get_lapack_funcs(("lange",), (A,))
+    anorm = lange("1", A)
     # one BLAS thread up to 4000: on the shared 2-core machine a 2-thread
     # potrf of 500 x 500 took 0.53 s against 0.014 s with one
     limit = single_blas_thread() if A.shape[0] <= 4000 else contextlib.nullcontext()
