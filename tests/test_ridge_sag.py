@@ -171,3 +171,20 @@ def test_sag_overflow_raises_sklearns_error():
         sw = np.ones(30)
         sw[0] = 1e30
         Ridge(solver="sag", fit_intercept=False, random_state=0).fit(X, y, sample_weight=sw)
+
+
+def test_sag_kernel_warm_start():
+    """Check coef_init is used (one epoch lands elsewhere) and the solution is unchanged."""
+    X, y, _ = _problem()
+    y = y - y.mean()
+    Xc = X - X.mean(axis=0)
+    exact = SkRidge(alpha=1.0, fit_intercept=False).fit(Xc, y).coef_
+    kw = dict(alpha_scaled=1.0 / X.shape[0], random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        cold, _, _ = sag_solve(Xc, y, None, max_iter=1, **kw)
+    with pytest.warns(ConvergenceWarning):
+        warm, _, _ = sag_solve(Xc, y, None, max_iter=1, coef_init=exact + 1.0, **kw)
+    assert np.abs(warm - cold).max() > 1e-3
+    coef, _, _ = sag_solve(Xc, y, None, tol=1e-10, max_iter=5000, coef_init=exact + 1.0,
+                           **kw)
+    assert_allclose(coef[:, 0], exact, rtol=1e-6)

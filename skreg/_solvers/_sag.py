@@ -58,8 +58,10 @@ def sag_solve(X, y, sample_weight=None, *, loss="squared", alpha_scaled=0.0,
               intercept_init=None, max_squared_sum=None):
     """Run SAG/SAGA on ``X`` (dense C-ordered or CSR, float32/float64).
 
-    Returns ``(coef, intercept, n_iter)``: ``coef`` of shape (p, n_classes)
-    in X's dtype, ``intercept`` (n_classes,), ``n_iter`` the epochs run.  A
+    ``coef_init`` (p,) or (p, n_classes) and ``intercept_init`` warm-start
+    the weights (copied).  Returns ``(coef, intercept, n_iter)``: ``coef``
+    of shape (p, n_classes) in X's dtype, ``intercept`` (n_classes,),
+    ``n_iter`` the epochs run.  A
     sparse X's intercept is learned with scikit-learn's damping (0.01) of its
     steps; dense problems should be centered instead (``fit_intercept=False``).
     """
@@ -85,7 +87,9 @@ def sag_solve(X, y, sample_weight=None, *, loss="squared", alpha_scaled=0.0,
         intercept_decay = 1.0
     sw = np.ones(n, dtype=dtype) if sample_weight is None else \
         np.ascontiguousarray(sample_weight, dtype=dtype)
-    n_classes = 1
+    # n_classes outputs per sample (1 here; a multinomial loss passes a
+    # coef_init of shape (p, n_classes))
+    n_classes = 1 if coef_init is None or np.ndim(coef_init) == 1 else coef_init.shape[1]
     coef = np.zeros((p, n_classes), dtype=dtype) if coef_init is None else \
         np.array(coef_init, dtype=dtype, order="C").reshape(p, n_classes)
     intercept = np.zeros(n_classes, dtype=dtype) if intercept_init is None else \
