@@ -60,7 +60,8 @@ def test_ridge_cv_loo_equals_brute_force(shape, gcv_mode, sparse, fit_intercept,
     est = RidgeCV(alphas=alphas, fit_intercept=fit_intercept, gcv_mode=gcv_mode,
                   store_cv_results=True)
     if sparse and gcv_mode == "svd":
-        with pytest.warns(UserWarning, match="sparse"):
+        with pytest.warns(FutureWarning, match="The 'svd' mode is not supported for "
+                          "sparse X, we fallback to `gcv_mode='eigen'`"):
             est.fit(X, y, sample_weight=sw)
     else:
         est.fit(X, y, sample_weight=sw)
@@ -162,3 +163,119 @@ def test_ridge_cv_inputs_not_modified_and_pickle():
     assert np.array_equal(X, X0) and np.array_equal(y, y0) and np.array_equal(sw, sw0)
     est2 = pickle.loads(pickle.dumps(est))
     assert np.array_equal(est2.predict(X), est.predict(X))
+
+
+# ------------------------------------------------ scikit-learn's checks (issue 11)
+@pytest.mark.parametrize("cv", [None, 3])
+def test_ridge_cv_alphas_validated_per_element(cv):
+    """Check per-element alphas validation: scikit-learn's classes and messages."""
+    X, y, _ = _problem(20, 3)
+    with pytest.raises(TypeError, match=r"alphas\[1\] must be an instance of float, "
+                                        "not str"):
+        RidgeCV(alphas=[1, "1"], cv=cv).fit(X, y)
+    bound = r"> 0\.0" if cv is None else r">= 0\.0"
+    with pytest.raises(ValueError, match=rf"alphas\[0\] == -1, must be {bound}"):
+        RidgeCV(alphas=[-1, 1], cv=cv).fit(X, y)
+    with pytest.raises(ValueError, match=rf"alphas\[0\] == nan, must be {bound}"):
+        RidgeCV(alphas=[np.nan, 1], cv=cv).fit(X, y)
+    with pytest.raises(ValueError, match=r"alphas\[1\] == inf, must be finite"):
+        RidgeCV(alphas=[1, np.inf], cv=cv).fit(X, y)
+    with pytest.raises(ValueError, match="must be an array-like or a float in the "
+                                         r"range \(0\.0, inf\)\. Got nan"):
+        RidgeCV(alphas=np.nan, cv=cv).fit(X, y)
+    with pytest.raises(ValueError, match=r"alphas == inf, must be finite"):
+        RidgeCV(alphas=[np.inf], cv=cv).fit(X, y)
+
+
+def test_ridge_cv_all_nan_kfold_scores_pick_first_alpha():
+    """Check R^2 on one-sample folds (all NaN) picks the first alpha, best_score_ nan."""
+    X, y, _ = _problem(12, 3)
+    est = RidgeCV(alphas=[3.0, 1.0, 10.0], cv=KFold(12))
+    with pytest.warns(UserWarning, match="One or more of the test scores are non-finite"):
+        est.fit(X, y)
+    ref = SkRidgeCV(alphas=[3.0, 1.0, 10.0], cv=KFold(12))
+    with pytest.warns(UserWarning):
+        ref.fit(X, y)
+    assert est.alpha_ == ref.alpha_ == 3.0
+    assert np.isnan(est.best_score_) and np.isnan(ref.best_score_)
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-8)
+
+
+def test_ridge_cv_loo_nan_scores_keep_first_alpha():
+    """Check a scorer giving NaN: the leave-one-out scan keeps the incumbent as scikit-learn."""
+    X, y, _ = _problem(20, 3)
+
+    def scorer(est, X_, y_):
+        return np.nan
+
+    est = RidgeCV(alphas=[1.0, 2.0], scoring=scorer).fit(X, y)
+    ref = SkRidgeCV(alphas=[1.0, 2.0], scoring=scorer).fit(X, y)
+    assert est.alpha_ == ref.alpha_ == 1.0
+    assert np.isnan(est.best_score_)
+
+
+def test_ridge_cv_sparse_svd_future_warning():
+    """Check gcv_mode='svd' on sparse X warns as scikit-learn (FutureWarning) and uses eigen."""
+    X, y, _ = _problem(30, 5, sparse=True)
+    msg = ("The 'svd' mode is not supported for sparse X, we fallback to "
+           "`gcv_mode='eigen'`")
+    with pytest.warns(FutureWarning, match=msg):
+        est = RidgeCV(gcv_mode="svd").fit(X, y)
+    ref = RidgeCV(gcv_mode="eigen").fit(X, y)
+    assert est.alpha_ == ref.alpha_
+    assert_allclose(est.coef_, ref.coef_, rtol=1e-10)
+
+
+def test_ridge_cv_metadata_routing_messages():
+    """Check extra fit params: scikit-learn's ValueError without routing, TypeError with."""
+    import sklearn
+
+    X, y, sw = _problem(20, 3)
+    with pytest.raises(ValueError, match="Passing extra keyword arguments to "
+                                         "RidgeCV.fit is only supported if "
+                                         "enable_metadata_routing=True"):
+        RidgeCV().fit(X, y, foo=1)
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(TypeError, match=r"RidgeCV.fit got unexpected argument\(s\) "
+                                            r"\{'foo'\}"):
+            RidgeCV().fit(X, y, foo=1)
+        RidgeCV().get_metadata_routing()
+        # default scoring requests sample_weight: no UnsetMetadataPassedError
+        est = RidgeCV(alphas=ALPHAS).fit(X, y, sample_weight=sw)
+        ref = SkRidgeCV(alphas=ALPHAS).fit(X, y, sample_weight=sw)
+        assert est.alpha_ == ref.alpha_
+        # a scorer that requests the weights gets them (here with K-fold)
+        from sklearn.metrics import get_scorer
+
+        scorer = get_scorer("neg_mean_squared_error").set_score_request(sample_weight=True)
+        est = RidgeCV(alphas=ALPHAS, scoring=scorer, cv=4).fit(X, y, sample_weight=sw)
+        ref = SkRidgeCV(alphas=ALPHAS, scoring=scorer, cv=4).fit(X, y, sample_weight=sw)
+        assert est.alpha_ == ref.alpha_
+        assert est.best_score_ == pytest.approx(ref.best_score_, rel=1e-6)
+
+
+# ------------------------------------------------ float32 accuracy (issue 11 §4)
+@pytest.mark.parametrize("shape", [(200, 30), (30, 200)])
+@pytest.mark.parametrize("gcv_mode", [None, "svd"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ridge_cv_float32_as_accurate_as_sklearn(shape, gcv_mode, weighted):
+    """Check float32 LOO: float32 out, coef error vs float64 <= scikit-learn's (and 1e-5)."""
+    rng = np.random.RandomState(0)
+    n, p = shape
+    # ill-conditioned, off-center columns: float32 Gram matrices lose digits
+    X = (rng.randn(n, p) * np.logspace(0, 2, p) + 50.0)
+    y = X @ rng.randn(p) + rng.randn(n)
+    sw = rng.uniform(0.5, 2, n) if weighted else None
+    kw = dict(alphas=[1e-2, 1.0, 1e2], gcv_mode=gcv_mode, store_cv_results=True)
+    ref = RidgeCV(**kw).fit(X, y, sample_weight=sw)
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    est = RidgeCV(**kw).fit(X32, y32, sample_weight=sw)
+    sk = SkRidgeCV(**kw).fit(X32, y32, sample_weight=sw)
+    assert est.coef_.dtype == np.float32 and est.cv_results_.dtype == np.float32
+    assert est.alpha_ == ref.alpha_
+    scale = np.abs(ref.coef_).max()
+    err = np.abs(est.coef_ - ref.coef_).max() / scale
+    err_sk = np.abs(sk.coef_ - ref.coef_).max() / scale
+    assert err <= max(2 * err_sk, 1e-6) and err < 1e-5
+    assert_allclose(est.cv_results_, ref.cv_results_, rtol=1e-4,
+                    atol=1e-6 * np.abs(ref.cv_results_).max())

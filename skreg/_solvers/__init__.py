@@ -25,6 +25,13 @@ A new penalty is a new ``_penalty_<name>.pxd`` plus one member of
 ``penalty_t`` and one branch per ``pen_*``; a datafit solved by prox-Newton
 (logistic) re-weights the quadratic one (s = p(1 - p), y = working
 response) and calls the same loop, with no copy of it.
+
+Ridge
+-----
+_design.py: the implicitly centered (and weighted) design; _ridge_direct.py
+(Cholesky, SVD, eigendecomposition), _ridge_iterative.py (lsqr, CG, lbfgs,
+cd, sag), _ridge_loo.py (RidgeCV's leave-one-out decomposition), _sag.py and
+_sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
 """
 
 # --- coordinate descent ------------------------------------------------------
@@ -36,4 +43,34 @@ _CD_EXPORTS = ["solve_enet", "solve_enet_gram", "lasso_dual_extrapolated",
                "select_smallest"]
 # --- end coordinate descent --------------------------------------------------
 
-__all__ = [*_CD_EXPORTS]
+
+
+# --- Ridge: the centered design, direct / iterative / leave-one-out solvers, SAG
+from skreg._solvers._blas_threads import single_blas_thread
+from skreg._solvers._design import CenteredDesign, NonFiniteError, preprocess, weighted_mean
+from skreg._solvers._ridge_direct import (
+    IllConditionedError,
+    solve_cholesky,
+    solve_eigh,
+    solve_svd,
+    warn_fallback,
+)
+from skreg._solvers._ridge_iterative import (
+    solve_cd,
+    solve_lbfgs,
+    solve_lsqr,
+    solve_sag,
+    solve_sparse_cg,
+)
+from skreg._solvers._ridge_loo import LooDecomposition, ridge_coefs_eigh
+from skreg._solvers._sag import auto_step_size, sag_solve
+# --- end Ridge
+
+_RIDGE_EXPORTS = ["single_blas_thread", "CenteredDesign", "NonFiniteError",
+                  "preprocess", "weighted_mean", "IllConditionedError",
+                  "solve_cholesky", "solve_eigh", "solve_svd", "warn_fallback",
+                  "solve_cd", "solve_lbfgs", "solve_lsqr", "solve_sag",
+                  "solve_sparse_cg", "LooDecomposition", "ridge_coefs_eigh",
+                  "auto_step_size", "sag_solve"]
+
+__all__ = [*_CD_EXPORTS, *_RIDGE_EXPORTS]

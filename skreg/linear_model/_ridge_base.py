@@ -1,296 +1,225 @@
-"""Centering and sample-weight preprocessing shared by Ridge and RidgeCV.
+"""What Ridge and RidgeCV share: solver choice, input validation, the one fit.
 
-Everything the closed-form and iterative ridge solvers need is the *design*
-
-    Xc = diag(q) (X - 1 m^T),     yc = diag(q) (y - y_mean),
-
-where ``q = sqrt(sample_weight)`` (ones when unweighted) and ``m`` the
-(weighted) column means (zero when ``fit_intercept=False``).  With these, the
-weighted ridge problem with an unpenalized intercept
-
-    min_{w, b}  sum_i s_i (y_i - x_i . w - b)^2 + alpha ||w||^2
-
-becomes the plain problem ``min_w ||yc - Xc w||^2 + alpha ||w||^2`` and
-``b = y_mean - m . w``.
-
-A weighted dense ``X`` is centred and rescaled into one working copy (in
-place when the caller allows it with ``copy_X=False``).  An unweighted
-float64 ``X`` headed for a Gram-based solver (Cholesky, leave-one-out) is not
-copied at all: its Gram matrix is corrected by a rank-one term, unless the
-column means are so large against the spread that the cancellation would
-cost digits, in which case the explicit copy is made after all.  A sparse
-``X`` is never densified: :class:`CenteredDesign` keeps the (row-rescaled)
-sparse matrix and applies the centring implicitly in every product.
+The solvers and the centered design live in :mod:`skreg._solvers` (imported
+through its ``__init__`` only); this module resolves the solver with
+scikit-learn's checks, validates inputs, runs the fit and shapes the
+attributes, so that ``_ridge.py`` and ``_ridge_cv.py`` share code through
+here only.
 """
+
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils import assert_all_finite
+
+from skreg import _solvers as solvers
+from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
+from skreg.utils._validation import check_numeric_target
+
+SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd", "sag", "saga", "lbfgs"}
+# Dense Gram of at most this side is formed for sparse X under solver='auto'.
+_SPARSE_GRAM_MAX = 2000
 
 
-# Implicit centring of a dense X (Gram of the raw X minus a rank-one term)
-# loses about log10(1 + m^2 / var) digits to cancellation; above this ratio
-# the design is centred explicitly instead.
-_MAX_MEAN2_OVER_VAR = 100.0
+class SparseSvdError(ValueError, TypeError):
+    """'svd' on sparse X.  scikit-learn 1.9 raises TypeError without an
+    intercept and ValueError with one; this is both, so code catching either
+    keeps working."""
 
 
-class NonFiniteError(ValueError):
-    """X (or its Gram matrix) holds NaN or infinity."""
+def resolve_solver(solver, *, positive, is_sparse, shape, fit_intercept=False,
+                   max_iter=None, tol=1e-4):
+    """The solver that ``solver`` means for this input ('auto' resolved).
 
-
-class CenteredDesign:
-    """The matrix ``Xc = diag(q) (X - 1 m^T)`` with the products solvers need.
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Dense explicit (``mean`` None): the centred and rescaled matrix.
-        Dense implicit (unweighted only): the raw X, centred in products;
-        the Gram matrices fall back to an explicit copy when the means are
-        large against the spread (cancellation), see ``_MAX_MEAN2_OVER_VAR``.
-        Sparse: the row-rescaled ``diag(q) X``; centring always implicit.
-    mean : ndarray of shape (n_features,) or None
-        Column means ``m`` for implicit centring.
-    sqrt_sw : ndarray of shape (n_samples,) or None
-        ``q``; None means all ones.
-    check_finite_gram : bool
-        Raise NonFiniteError if a Gram matrix is not finite (the caller
-        skipped the O(np) finiteness scan of X: NaN/inf in X always reach the
-        Gram's diagonal).
+    'auto': 'cd' for positive=True (the compiled kernel), 'cholesky' for
+    dense X or sparse X with a small side (min(n, p) <= 2000, dense Gram of
+    that side), else 'sparse_cg'.  Raises scikit-learn's errors: positive=True
+    with a solver other than 'auto', 'cd', 'lbfgs'; 'svd' on sparse X; 'saga'
+    on sparse X with an intercept.  'sag' on sparse X with an intercept is
+    scikit-learn's too: SAG with its warning at ``max_iter=None`` and
+    ``tol > 1e-4``, else 'sparse_cg'.
     """
-
-    def __init__(self, X, mean=None, sqrt_sw=None, check_finite_gram=False):
-        self.X = X
-        self.mean = mean
-        self.sqrt_sw = sqrt_sw
-        self.shape = X.shape
-        self.dtype = X.dtype
-        self.is_sparse = sp.issparse(X)
-        self.implicit = mean is not None
-        self.check_finite_gram = check_finite_gram
-        self._XT = None
-        if self.is_sparse:
-            # row-major copy for X @ v and column-major for X.T @ u: both
-            # products then run as (faster, gather) CSR kernels
-            self.X = X.tocsr()
-            self._XT = X.tocsc().T
-
-    def make_explicit(self):
-        """Materialize the centred dense matrix (stable path); no-op otherwise."""
-        if self.implicit and not self.is_sparse:
-            self.X = self.X - self.mean
-            self.mean = None
-            self.implicit = False
-        return self
-
-    def _q(self):
-        if self.sqrt_sw is None:
-            return np.ones(self.shape[0], dtype=self.dtype)
-        return self.sqrt_sw
-
-    def matmat(self, W):
-        """Return ``Xc @ W`` (W of shape (p,) or (p, k)), dense."""
-        out = self.X @ W
-        if self.is_sparse:
-            out = np.asarray(out)
-        if self.implicit:
-            mW = self.mean @ W
-            if self.sqrt_sw is None:
-                out -= mW  # broadcasts over rows for 1-D and 2-D W alike
-            elif np.ndim(W) == 2:
-                out -= np.multiply.outer(self.sqrt_sw, mW)
-            else:
-                out -= self.sqrt_sw * mW
-        return out
-
-    def rmatmat(self, U):
-        """Return ``Xc.T @ U`` (U of shape (n,) or (n, k)), dense."""
-        out = (self._XT if self._XT is not None else self.X.T) @ U
-        if self.is_sparse:
-            out = np.asarray(out)
-        if self.implicit:
-            qU = U.sum(axis=0) if self.sqrt_sw is None else self.sqrt_sw @ U
-            out -= np.multiply.outer(self.mean, qU) if np.ndim(U) == 2 else self.mean * qU
-        return out
-
-    def _finite(self, G):
-        if self.check_finite_gram and not np.isfinite(np.diagonal(G)).all():
-            raise NonFiniteError(
-                "Input X contains NaN or infinity (or its Gram matrix overflows).")
-        return G
-
-    def gram_primal(self):
-        """Return the dense ``Xc.T @ Xc`` (p, p)."""
-        X = self.X
-        if not self.is_sparse:
-            G = self._finite(X.T @ X)  # numpy dispatches a.T @ a to BLAS syrk
-            if not self.implicit:
-                return G
-            n, m = self.shape[0], self.mean
-            var = np.diagonal(G) / n - m * m
-            if np.all(m * m <= _MAX_MEAN2_OVER_VAR * np.maximum(var, 0)):
-                G -= n * np.multiply.outer(m, m)
-                return G
-            return self.make_explicit().gram_primal()
-        G = (self._XT @ X).toarray()
-        if self.implicit:
-            q = self._q()
-            G -= (q @ q) * np.multiply.outer(self.mean, self.mean)
-        return self._finite(np.ascontiguousarray(G, dtype=self.dtype))
-
-    def gram_dual(self):
-        """Return the dense ``Xc @ Xc.T`` (n, n)."""
-        X = self.X
-        if not self.is_sparse:
-            K = self._finite(X @ X.T)
-            if not self.implicit:
-                return K
-            m = self.mean
-            n = self.shape[0]
-            mm = m @ m
-            total_var = np.trace(K) / n - mm
-            if mm <= _MAX_MEAN2_OVER_VAR * max(total_var, 0):
-                u = X @ m
-                K -= u[:, None]
-                K -= u[None, :]
-                K += mm
-                return K
-            return self.make_explicit().gram_dual()
-        K = (X @ self._XT).toarray()
-        if self.implicit:
-            q = self._q()
-            u = np.asarray(X @ self.mean)
-            K -= np.multiply.outer(u, q)
-            K -= np.multiply.outer(q, u)
-            K += (self.mean @ self.mean) * np.multiply.outer(q, q)
-        return self._finite(np.ascontiguousarray(K, dtype=self.dtype))
-
-    def col_sqnorms(self):
-        """Return ``diag(Xc.T @ Xc)``."""
-        X = self.X
-        if not self.is_sparse:
-            d = np.einsum("ij,ij->j", X, X)
+    if positive:
+        if solver not in ("auto", "cd", "lbfgs"):
+            raise ValueError(
+                f"solver='{solver}' does not support positive fitting. Please set "
+                "the solver to 'auto' or 'lbfgs', or set `positive=False`")
+        return "cd" if solver == "auto" else solver
+    if is_sparse and fit_intercept and solver in ("svd", "saga"):
+        exc = SparseSvdError if solver == "svd" else ValueError
+        raise exc(
+            f"solver='{solver}' does not support fitting the intercept on sparse "
+            "data. Please set the solver to 'auto' or 'lsqr', 'sparse_cg', 'sag', "
+            "'lbfgs' or set `fit_intercept=False`")
+    if is_sparse and solver == "svd":
+        raise SparseSvdError("SVD solver does not support sparse inputs currently")
+    if is_sparse and fit_intercept and solver == "sag":
+        # scikit-learn 1.9: SAG learns the intercept itself (damped steps,
+        # slow) only at a loose tol and default max_iter, with a warning;
+        # otherwise it runs 'sparse_cg' (and says so in solver_)
+        if max_iter is None and tol > 1e-4:
+            warnings.warn(
+                '"sag" solver requires many iterations to fit an intercept with '
+                'sparse inputs. Either set the solver to "auto" or "sparse_cg", or '
+                'set a low "tol" and a high "max_iter" (especially if inputs are not '
+                "standardized).", UserWarning, stacklevel=4)
         else:
-            d = np.asarray(X.multiply(X).sum(axis=0)).ravel().astype(self.dtype)
-        if self.implicit:
-            q = self._q()
-            d -= (q @ q) * self.mean**2
-        return d
-
-    def row_sqnorms(self):
-        """Return ``diag(Xc @ Xc.T)``."""
-        X = self.X
-        if not self.is_sparse:
-            d = np.einsum("ij,ij->i", X, X)
-        else:
-            d = np.asarray(X.multiply(X).sum(axis=1)).ravel().astype(self.dtype)
-        if self.implicit:
-            q = self._q()
-            d += q**2 * (self.mean @ self.mean) - 2 * q * np.asarray(X @ self.mean)
-        return d
-
-    def aslinearoperator(self):
-        """``scipy.sparse.linalg.LinearOperator`` applying ``Xc`` implicitly."""
-        from scipy.sparse.linalg import LinearOperator
-
-        return LinearOperator(
-            self.shape,
-            matvec=self.matmat,
-            rmatvec=self.rmatmat,
-            matmat=self.matmat,
-            rmatmat=self.rmatmat,
-            dtype=self.dtype,
-        )
+            return "sparse_cg"
+    if solver != "auto":
+        return solver
+    if not is_sparse or min(shape) <= _SPARSE_GRAM_MAX:
+        return "cholesky"
+    return "sparse_cg"
 
 
-def weighted_mean(X, sample_weight):
-    """Column means of X (dense or sparse), weighted when weights are given."""
-    if sample_weight is None:
-        m = X.mean(axis=0)
-    elif sp.issparse(X):
-        m = (X.T @ sample_weight) / sample_weight.sum()
-    else:
-        m = (sample_weight @ X) / sample_weight.sum()
-    return np.asarray(m, dtype=X.dtype).ravel()
+def ridge_fit(X, y, alpha, *, sample_weight=None, fit_intercept=True, solver="auto",
+              max_iter=None, tol=1e-4, positive=False, random_state=None, copy_X=True,
+              finite_checked=True):
+    """Fit ridge on validated X, y; the one code path behind Ridge and RidgeCV.
 
-
-def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True,
-               implicit_dense=False, check_finite_gram=False):
-    """Centre and rescale ``X`` and ``y`` into the design of the plain problem.
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Validated floating input.
-    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
-        Targets, same dtype as X.
-    fit_intercept : bool
-        Whether to centre.
-    sample_weight : ndarray of shape (n_samples,) or None
-        Non-negative weights s_i.
-    copy : bool
-        If False, a dense X may be centred/rescaled in place.
-    implicit_dense : bool
-        Centre an unweighted dense X implicitly (no copy) for Gram-based
-        solvers; they fall back to an explicit copy under cancellation.
-    check_finite_gram : bool
-        Passed to :class:`CenteredDesign` (X was not scanned for NaN/inf).
-
-    Returns
-    -------
-    design : CenteredDesign
-    Y : ndarray of shape (n_samples, n_targets)
-        ``diag(q) (y - y_offset)``, always 2-D and a new array.
-    X_offset : ndarray of shape (n_features,)
-    y_offset : ndarray of shape (n_targets,)
-    sqrt_sw : ndarray of shape (n_samples,) or None
+    Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha_k ||w_k||^2`` for each
+    target k.  Returns ``coef`` (n_targets, p), ``intercept`` (n_targets,),
+    ``n_iter`` (n_targets,) and the solver used.  ``finite_checked=False``
+    means X was not scanned for NaN/inf: the Cholesky route then checks its
+    Gram matrix (free), the others scan X.
     """
-    dtype = X.dtype
     n, p = X.shape
-    Y = y.reshape(n, -1) if y.ndim == 1 else y
-    sqrt_sw = None if sample_weight is None else np.sqrt(sample_weight).astype(dtype)
-    if fit_intercept:
-        X_offset = weighted_mean(X, sample_weight)
-        if sample_weight is None:
-            y_offset = Y.mean(axis=0)
-        else:
-            y_offset = (sample_weight @ Y) / sample_weight.sum()
-        y_offset = np.asarray(y_offset, dtype=dtype)
-    else:
-        X_offset = np.zeros(p, dtype=dtype)
-        y_offset = np.zeros(Y.shape[1], dtype=dtype)
-    Y = Y - y_offset
-    if sqrt_sw is not None:
-        Y *= sqrt_sw[:, None]
+    is_sparse = sp.issparse(X)
+    Y2 = y.reshape(n, -1) if y.ndim == 1 else y
+    n_targets = Y2.shape[1]
+    alpha = np.asarray(alpha, dtype=X.dtype).ravel()
+    if alpha.shape[0] not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{alpha.shape[0]} != {n_targets}"
+        )
+    if alpha.shape[0] == 1:
+        alpha = np.full(n_targets, alpha[0], dtype=X.dtype)
+    solver = resolve_solver(solver, positive=positive, is_sparse=is_sparse, shape=(n, p),
+                            fit_intercept=fit_intercept, max_iter=max_iter, tol=tol)
+    if not finite_checked and solver != "cholesky":
+        assert_all_finite(X, input_name="X")
+    if solver in ("sag", "saga"):
+        return _sag_fit(X, Y2, alpha, sample_weight, fit_intercept, solver, max_iter,
+                        tol, random_state, copy_X)
+    if is_sparse and solver == "cd":
+        X = sp.csc_matrix(X)
+    design, Yc, X_offset, y_offset, sqrt_sw = solvers.preprocess(
+        X, y, fit_intercept=fit_intercept, sample_weight=sample_weight, copy=copy_X,
+        implicit_dense=solver == "cholesky", check_finite_gram=not finite_checked,
+    )
+    n_iter = np.ones(n_targets, dtype=np.int32)
+    used = solver
+    if solver == "cholesky":
+        try:
+            coef = solvers.solve_cholesky(design, Yc, alpha)
+        except solvers.IllConditionedError as exc:
+            used = "eigh" if is_sparse else "svd"
+            solvers.warn_fallback(str(exc), used)
+            coef = solvers.solve_svd(design, Yc, alpha)
+    elif solver == "svd":
+        coef = solvers.solve_svd(design, Yc, alpha)
+    elif solver in ("lsqr", "sparse_cg", "lbfgs", "cd"):
+        # loops of BLAS-1/2 calls: one BLAS thread (see solvers.single_blas_thread)
+        with solvers.single_blas_thread():
+            coef, n_iter = _iterative(solver, design, Yc, alpha, X, X_offset, y_offset,
+                                      Y2, sample_weight, fit_intercept, max_iter, tol,
+                                      positive, random_state)
+    else:  # pragma: no cover - guarded by parameter validation
+        raise ValueError(f"Unknown solver {solver!r}")
+    coef = np.ascontiguousarray(coef.T, dtype=X.dtype)
+    intercept = (y_offset - coef @ X_offset).astype(X.dtype) if fit_intercept else \
+        np.zeros(n_targets, dtype=X.dtype)
+    return coef, intercept, n_iter, used
 
+
+def _sag_fit(X, Y, alpha, sample_weight, fit_intercept, solver, max_iter, tol,
+             random_state, copy_X):
+    """SAG/SAGA as scikit-learn runs them for Ridge: a dense X is centered
+    (weighted means) and sampled without intercept; a sparse X is sampled
+    raw, the kernel learning the intercept; sample weights stay weights of
+    the sampled losses (X is not rescaled)."""
+    dtype = X.dtype
+    n_targets = Y.shape[1]
+    if fit_intercept:
+        X_offset = solvers.weighted_mean(X, sample_weight)
+        y_offset = (Y.mean(axis=0) if sample_weight is None else
+                    (sample_weight @ Y) / sample_weight.sum()).astype(dtype)
+        Yc = Y - y_offset
+    else:
+        X_offset, y_offset, Yc = None, np.zeros(n_targets, dtype), Y
     if sp.issparse(X):
-        Xs = X if sqrt_sw is None else sp.csr_matrix(sp.diags(sqrt_sw) @ X)
-        design = CenteredDesign(Xs, X_offset if fit_intercept else None, sqrt_sw,
-                                check_finite_gram)
-        return design, Y, X_offset, y_offset, sqrt_sw
-
-    # dense: one working copy at most (none if the caller allows in-place)
-    # float32 keeps ~7 digits: no room for the cancellation, centre explicitly
-    if fit_intercept and implicit_dense and sqrt_sw is None and X.dtype == np.float64:
-        design = CenteredDesign(X, X_offset, None, check_finite_gram)
-        return design, Y, X_offset, y_offset, sqrt_sw
-    if fit_intercept:
-        if copy or not X.flags.writeable:
-            Xc = X - X_offset
+        Xs, offset = sp.csr_matrix(X), X_offset
+    elif fit_intercept:
+        if copy_X or not X.flags.writeable or not X.flags.c_contiguous:
+            Xs = np.subtract(X, X_offset, order="C")
         else:
-            Xc = X
-            Xc -= X_offset
-        if sqrt_sw is not None:
-            Xc *= sqrt_sw[:, None]
-    elif sqrt_sw is not None:
-        if copy or not X.flags.writeable:
-            Xc = X * sqrt_sw[:, None]
-        else:
-            Xc = X
-            Xc *= sqrt_sw[:, None]
+            Xs = X
+            Xs -= X_offset
+        offset = None
     else:
-        Xc = X
-    design = CenteredDesign(Xc, None, sqrt_sw, check_finite_gram)
-    return design, Y, X_offset, y_offset, sqrt_sw
+        Xs, offset = np.ascontiguousarray(X), None
+    with solvers.single_blas_thread():
+        coef, b, n_iter = solvers.solve_sag(
+            Xs, Yc, alpha, sample_weight=sample_weight, X_offset=offset,
+            max_iter=max_iter, tol=tol, random_state=random_state,
+            is_saga=solver == "saga")
+    coef = np.ascontiguousarray(coef.T, dtype=dtype)
+    if not fit_intercept:
+        intercept = np.zeros(n_targets, dtype=dtype)
+    elif offset is not None:  # sparse: the kernel fitted the intercept
+        intercept = (y_offset + b).astype(dtype)
+    else:
+        intercept = (y_offset - coef @ X_offset).astype(dtype)
+    return coef, intercept, n_iter, solver
+
+
+def _iterative(solver, design, Yc, alpha, X, X_offset, y_offset, Y2, sample_weight,
+               fit_intercept, max_iter, tol, positive, random_state):
+    if solver == "lsqr":
+        return solvers.solve_lsqr(design, Yc, alpha, max_iter=max_iter, tol=tol)
+    if solver == "sparse_cg":
+        return solvers.solve_sparse_cg(design, Yc, alpha, max_iter=max_iter, tol=tol)
+    if solver == "lbfgs":
+        return solvers.solve_lbfgs(design, Yc, alpha, max_iter=max_iter, tol=tol,
+                                   positive=positive)
+    raw = None
+    if sp.issparse(X):
+        raw = (X, X_offset if fit_intercept else None, sample_weight, Y2 - y_offset)
+    return solvers.solve_cd(design, Yc, alpha, raw=raw, max_iter=max_iter, tol=tol,
+                            positive=positive, random_state=random_state)
+
+
+def coef_attributes(coef, intercept, y_ndim, fit_intercept):
+    """coef_ / intercept_ shaped as scikit-learn's Ridge shapes them: a single
+    target gives a 1-D coef_ (even for y of shape (n, 1), whose intercept_
+    then keeps shape (1,)); no intercept gives intercept_ = 0.0."""
+    if not fit_intercept:
+        intercept = 0.0
+    elif coef.shape[0] == 1 and y_ndim == 1:
+        intercept = intercept[0]
+    return (coef[0] if coef.shape[0] == 1 else coef), intercept
+
+
+def validate_fit_data(est, X, y, sample_weight, defer_finite_check):
+    """Validated (X, y, sample_weight) for Ridge and RidgeCV.
+
+    COO becomes CSR; y takes X's dtype; the NaN/inf scan of dense X may be
+    deferred to the Gram matrix's diagonal (``defer_finite_check``).
+    """
+    X, y = validate_data(
+        est, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
+        dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+        ensure_all_finite=not defer_finite_check,
+    )
+    if sp.issparse(X) and X.format == "coo":
+        X = X.tocsr()
+    y = np.asarray(y, dtype=X.dtype)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
+                                             ensure_non_negative=True)
+    return X, y, sample_weight
 
 
 class LinearPredictorMixin:
@@ -310,8 +239,6 @@ class LinearPredictorMixin:
             Predicted values.
         """
         from sklearn.utils.validation import check_is_fitted
-
-        from skreg.utils._sklearn_compat import validate_data
 
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,

@@ -6,17 +6,25 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.metrics import get_scorer, get_scorer_names
+from sklearn.metrics import check_scoring, get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_scalar
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 
-from skreg._solvers import _closed_form as cf
-from skreg.linear_model._ridge import _coef_attributes, _validate_fit_data, ridge_fit
-from skreg.linear_model._ridge_base import LinearPredictorMixin, preprocess
+from skreg import _solvers as solvers
+from skreg._solvers import preprocess
+from skreg.linear_model._ridge_base import (
+    LinearPredictorMixin,
+    coef_attributes,
+    ridge_fit,
+    validate_fit_data,
+)
 from skreg.utils._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
+    _raise_for_params,
+    _routing_enabled,
     scorer_accepts_sample_weight,
 )
 
@@ -38,14 +46,35 @@ class _IdentityRegressor(RegressorMixin, BaseEstimator):
 
 
 def _gcv_mode(X, gcv_mode):
-    """Resolve gcv_mode to 'gram' (n <= p), 'cov' (n > p) or 'svd' (dense)."""
+    """Resolve gcv_mode to 'gram' (n <= p), 'cov' (n > p) or 'svd' (dense).
+
+    'svd' on sparse X falls back to the eigendecomposition with scikit-learn
+    1.9's FutureWarning (it will raise from scikit-learn 1.11).
+    """
     if gcv_mode == "svd":
         if not sp.issparse(X):
             return "svd"
-        warnings.warn("gcv_mode='svd' is not available for sparse X; using the "
-                      "eigendecomposition ('eigen') instead.", UserWarning)
+        warnings.warn(
+            "The 'svd' mode is not supported for sparse X, we fallback to "
+            "`gcv_mode='eigen'`. Passing `gcv_mode='svd'` on sparse X will raise "
+            "an error in 1.11, use the default or pass `gcv_mode='eigen'` to "
+            "suppress this warning.", FutureWarning)
     n, p = X.shape
     return "gram" if n <= p else "cov"
+
+
+def _first_best(scores):
+    """Index of the chosen alpha along axis 0, as scikit-learn's leave-one-out
+    scan picks it: an alpha replaces the incumbent only if its score is
+    strictly greater (ties keep the earliest; a NaN never wins, and a NaN
+    first score is never replaced)."""
+    best = np.zeros(scores.shape[1:], dtype=np.intp)
+    best_score = scores[0].copy()
+    for i in range(1, scores.shape[0]):
+        better = scores[i] > best_score
+        best = np.where(better, i, best)
+        best_score = np.where(better, scores[i], best_score)
+    return best if best.ndim else int(best)
 
 
 class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
@@ -58,12 +87,18 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         \sum_i s_i (y_i - x_i^\top w - b)^2 + \alpha \|w\|_2^2 .
 
     With ``cv=None`` (default), the leave-one-out errors of every alpha are
-    computed exactly from ONE decomposition of the centred design: the
+    computed exactly from ONE decomposition of the centered design: the
     eigendecomposition of :math:`X X^\top` when n <= p, of :math:`X^\top X`
     when n > p (with :math:`X V` formed once, so each further alpha costs
     O(n p)), or the thin SVD (``gcv_mode='svd'``).  With ``cv`` given, each
-    fold is decomposed once and reused for all alphas.  float32 input is
-    computed and returned in float32.
+    fold is decomposed once and reused for all alphas.
+
+    float32 input gives float32 ``coef_``, ``intercept_`` and
+    ``cv_results_``.  The leave-one-out decomposition is computed in float64
+    nevertheless (as scikit-learn does), because the Gram matrix squares X's
+    condition number and float32 would lose about 4 digits of the
+    coefficients.  The cost: one float64 copy of X (8 n p bytes) and float64
+    BLAS/LAPACK speed, about twice the time of a float32 decomposition.
 
     Parameters
     ----------
@@ -146,13 +181,32 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         self.alpha_per_target = alpha_per_target
 
     def _checked_alphas(self):
-        alphas = np.atleast_1d(np.asarray(self.alphas, dtype=np.float64)).ravel()
-        loo = self.cv is None
-        for i, a in enumerate(alphas):
-            check_scalar(float(a), f"alphas[{i}]" if alphas.size > 1 else "alphas",
-                         target_type=Real, min_val=0.0,
-                         include_boundaries="neither" if loo else "left")
-        return alphas
+        """The candidate alphas as float64, each element validated.
+
+        As scikit-learn 1.9: every element of a list/tuple/array must be a
+        real number (TypeError ``alphas[i] must be an instance of float, not
+        str.``), > 0 for leave-one-out and >= 0 for K-fold (ValueError
+        ``alphas[i] == -1, must be > 0.0.``).  Beyond scikit-learn, which lets
+        them through to NaN scores or a failed fit, NaN is rejected by the
+        same bound check and infinity as ``must be finite``.
+        """
+        raw = self.alphas
+        if isinstance(raw, (np.ndarray, list, tuple)) and np.ndim(raw) > 0:
+            elements = list(raw) if np.ndim(raw) == 1 else list(np.ravel(raw))
+        else:
+            elements = [raw]
+        single = len(elements) == 1
+        closed = "neither" if self.cv is None else "left"
+        bound = "> 0.0" if closed == "neither" else ">= 0.0"
+        for i, a in enumerate(elements):
+            name = "alphas" if single else f"alphas[{i}]"
+            check_scalar(a, name, target_type=Real, min_val=0.0,
+                         include_boundaries=closed)
+            if np.isnan(a):
+                raise ValueError(f"{name} == {a}, must be {bound}.")
+            if not np.isfinite(a):
+                raise ValueError(f"{name} == {a}, must be finite.")
+        return np.asarray(elements, dtype=np.float64)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, **params):
@@ -167,18 +221,28 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         sample_weight : float or ndarray of shape (n_samples,), default=None
             Non-negative sample weights.
         **params : dict
-            Extra keyword arguments passed to the scorer.
+            Metadata routed to the scorer (and to the ``cv`` splitter), only
+            with ``sklearn.set_config(enable_metadata_routing=True)``, as
+            scikit-learn's RidgeCV; otherwise passing any raises ValueError.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
+        _raise_for_params(params, self, "fit")
         alphas = self._checked_alphas()
+        split_params = {}
+        if _routing_enabled():
+            if sample_weight is not None:
+                params["sample_weight"] = sample_weight
+            routed = process_routing(self, "fit", **params)
+            params = dict(routed.scorer.score)
+            split_params = dict(routed.splitter.split)
         # dense leave-one-out by eigendecomposition: skip the O(np) NaN/inf
         # scan, the Gram matrix's diagonal reveals any
         defer = self.cv is None and self.gcv_mode != "svd" and not sp.issparse(X)
-        X, y, sample_weight = _validate_fit_data(self, X, y, sample_weight, defer)
+        X, y, sample_weight = validate_fit_data(self, X, y, sample_weight, defer)
         if self.cv is None:
             self._fit_loo(X, y, alphas, sample_weight, params, finite_checked=not defer)
         else:
@@ -186,8 +250,32 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
                 raise ValueError("cv!=None and store_cv_results=True are incompatible")
             if self.alpha_per_target:
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
-            self._fit_kfold(X, y, alphas, sample_weight, params)
+            self._fit_kfold(X, y, alphas, sample_weight, params, split_params)
         return self
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object (scorer and splitter).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            Routing of ``fit``'s metadata: ``score`` of the scorer, ``split``
+            of the cv splitter, as scikit-learn's RidgeCV routes them.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(scorer=self._routing_scorer(),
+                 method_mapping=MethodMapping().add(caller="fit", callee="score"))
+            .add(splitter=self.cv,
+                 method_mapping=MethodMapping().add(caller="fit", callee="split"))
+        )
+
+    def _routing_scorer(self):
+        # the default (weighted) score always requests sample_weight
+        if _routing_enabled() and self.scoring is None:
+            return get_scorer("r2").set_score_request(sample_weight=True)
+        return check_scoring(estimator=self, scoring=self.scoring, allow_none=True)
 
     def _scorer(self, default):
         if self.scoring is None:
@@ -198,19 +286,27 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
 
     def _fit_loo(self, X, y, alphas, sample_weight, params, finite_checked=True):
         n, p = X.shape
-        dtype = X.dtype
+        dtype = X.dtype  # of the results
+        if dtype == np.float32:
+            # the Gram matrix squares X's condition number: in float32 the
+            # leave-one-out errors and coefficients lose ~4 digits.  Decompose
+            # in float64 (one float64 copy of X), return float32.
+            X = X.astype(np.float64)
+            y = y.astype(np.float64)
+            if sample_weight is not None:
+                sample_weight = sample_weight.astype(np.float64)
         n_y = 1 if y.ndim == 1 else y.shape[1]
         per_target = self.alpha_per_target and n_y > 1
         scorer = self._scorer(None)
         score_params = dict(params)
-        if scorer is not None and sample_weight is not None:
+        if scorer is not None and sample_weight is not None and not _routing_enabled():
             score_params.setdefault("sample_weight", sample_weight)
         mode = _gcv_mode(X, self.gcv_mode)
         design, Yc, X_offset, y_offset, sqrt_sw = preprocess(
             X, y, fit_intercept=self.fit_intercept, sample_weight=sample_weight,
             copy=True, implicit_dense=mode != "svd", check_finite_gram=not finite_checked,
         )
-        dec = cf.LooDecomposition(design, Yc, mode, fit_intercept=self.fit_intercept,
+        dec = solvers.LooDecomposition(design, Yc, mode, fit_intercept=self.fit_intercept,
                                   sqrt_sw=sqrt_sw)
         n_alphas = alphas.shape[0]
         scores = np.empty((n_alphas, n_y) if per_target else n_alphas, dtype=np.float64)
@@ -245,8 +341,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
                 else:
                     Pj = P[:, 0] if y.ndim == 1 else P
                     scores[start + j] = scorer(ident, Pj, y, **score_params)
-        # first alpha reaching the best score (ties: the earliest), as sklearn
-        best = np.argmax(scores, axis=0)
+        best = _first_best(scores)
         if per_target:
             alpha_t = alphas[best]
             self.alpha_ = alpha_t.astype(np.float64)
@@ -265,10 +360,10 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
             intercept = (y_offset - coef @ X_offset).astype(coef.dtype)
         else:
             intercept = np.zeros(coef.shape[0], dtype=coef.dtype)
-        self.coef_, self.intercept_ = _coef_attributes(coef, intercept, y_ndim,
+        self.coef_, self.intercept_ = coef_attributes(coef, intercept, y_ndim,
                                                        self.fit_intercept)
 
-    def _fit_kfold(self, X, y, alphas, sample_weight, params):
+    def _fit_kfold(self, X, y, alphas, sample_weight, params, split_params):
         cv = check_cv(self.cv, y, classifier=False)
         scorer = self._scorer("r2")
         ident = _IdentityRegressor()
@@ -277,21 +372,26 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         Y2 = y.reshape(y.shape[0], -1)
         # as GridSearchCV (scikit-learn 1.9): weights go to the fold fits and,
         # when the scorer accepts them, to the scorer on the test fold
-        weigh_scores = sample_weight is not None and scorer_accepts_sample_weight(scorer)
-        for train, test in cv.split(X, y):
+        routing = _routing_enabled()
+        weigh_scores = (not routing and sample_weight is not None
+                        and scorer_accepts_sample_weight(scorer))
+        n = X.shape[0]
+        for train, test in cv.split(X, y, **split_params):
             sw = None if sample_weight is None else sample_weight[train]
             design, Yc, X_off, y_off, _ = preprocess(
                 X[train], Y2[train], fit_intercept=self.fit_intercept,
                 sample_weight=sw, copy=False,
             )
-            W = cf.ridge_coefs_eigh(design, Yc, alphas)  # (p, a, t)
+            W = solvers.ridge_coefs_eigh(design, Yc, alphas)  # (p, a, t)
             p, _, t = W.shape
             b = y_off[None, :] - np.einsum("p,pat->at", X_off, W) if \
                 self.fit_intercept else np.zeros((n_alphas, t), dtype=X.dtype)
             P = np.asarray(X[test] @ W.reshape(p, -1)).reshape(len(test), n_alphas, t)
             P += b[None]
             yt = y[test]
-            kw = dict(params)
+            # sample-aligned metadata follow the test fold (as GridSearchCV)
+            kw = {k: (v[test] if hasattr(v, "__len__") and len(v) == n else v)
+                  for k, v in params.items()}
             if weigh_scores:
                 kw["sample_weight"] = sample_weight[test]
             s = []
@@ -300,14 +400,21 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
                 s.append(scorer(ident, Pj, yt, **kw))
             fold_scores.append(s)
         mean_scores = np.mean(np.asarray(fold_scores, dtype=np.float64), axis=0)
-        best = int(np.nanargmax(mean_scores))
+        if not np.isfinite(mean_scores).all():
+            # GridSearchCV's warning (scikit-learn 1.9 runs a grid search here)
+            warnings.warn("One or more of the test scores are non-finite: "
+                          f"{mean_scores}", category=UserWarning)
+        # nan ranks last; all nan (e.g. R^2 on one-sample folds): the first
+        # alpha with best_score_ nan, as scikit-learn's grid search picks
+        finite = ~np.isnan(mean_scores)
+        best = int(np.nanargmax(mean_scores)) if finite.any() else 0
         self.alpha_ = float(alphas[best])
         self.best_score_ = mean_scores[best]
         coef, intercept, _, _ = ridge_fit(
             X, y, self.alpha_, sample_weight=sample_weight,
             fit_intercept=self.fit_intercept,
         )
-        self.coef_, self.intercept_ = _coef_attributes(coef, intercept, y.ndim,
+        self.coef_, self.intercept_ = coef_attributes(coef, intercept, y.ndim,
                                                        self.fit_intercept)
 
     def __sklearn_tags__(self):

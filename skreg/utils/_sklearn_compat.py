@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 
@@ -33,6 +34,8 @@ __all__ = [
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",
+    "_raise_for_params",
+    "_routing_enabled",
     "scorer_accepts_sample_weight",
     "validate_data",
     "validate_params",

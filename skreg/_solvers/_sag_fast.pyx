@@ -1,0 +1,274 @@
+# cython: language_level=3
+"""Stochastic average gradient (SAG) and SAGA, compiled and GIL-free.
+
+Minimizes, over weights ``W`` of shape (n_features, n_classes) and an
+optional intercept ``b`` (n_classes,),
+
+    (1/n) sum_i s_i loss(x_i W + b, y_i) + alpha/2 ||W||_F^2 + beta ||W||_1,
+
+by drawing samples uniformly with replacement.  Per sample, the gradient of
+the loss with respect to its prediction (``n_classes`` scalars, times
+``s_i``) is stored; their running sum times ``x_i`` is the average gradient
+(SAG: Schmidt, Le Roux & Bach 2013; SAGA: Defazio, Bach & Lacoste-Julien
+2014, unbiased, with the L1 proximal step when ``beta > 0``).
+
+How a loss plugs in
+-------------------
+The kernel sees the loss only through ``_loss_gradient`` (below): given the
+``n_classes`` predictions of one sample, its target and weight, write the
+``n_classes`` derivatives ``s_i * d loss / d prediction``.  A loss is an
+integer code (``LOSS_*``) dispatched inside that one inline function; the
+Python entry (``skreg._solvers._sag``) also needs its curvature bound for the
+step size (``_LIPSCHITZ``).  The penalty is ``alpha`` (L2, by rescaling the
+weights) and ``beta`` (L1, soft-thresholding, SAGA only).
+
+Sparse updates
+--------------
+The average-gradient step touches every weight, but a sample only changes
+the running sums of its non-zero features.  So every weight is updated "just
+in time", when a sample touches it (or at the end of an epoch): the steps it
+missed are the partial sums of ``step / (wscale * n_seen)`` since its last
+update (``cum``), and of ``step * beta / wscale`` for the L1 part
+(``cum_prox``).  The L2 shrinkage is a common scalar ``wscale`` (the stored
+``v`` is ``W / wscale``), folded back into the weights at the end of every
+epoch or when it underflows.
+
+Stopping
+--------
+After each epoch: ``max |W - W_prev| <= tol * max |W|`` (scikit-learn's
+rule), or all weights zero and unchanged.
+"""
+
+from libc.math cimport fabs, isfinite
+from libc.stdint cimport uint64_t
+from cython cimport floating
+
+import numpy as np
+
+
+# Loss codes.  Adding a loss = a code here, a branch in _loss_gradient and
+# its Lipschitz factor in skreg._solvers._sag._LIPSCHITZ.
+LOSS_SQUARED = 0
+cdef enum:
+    _SQUARED = 0
+
+
+cdef inline void _loss_gradient(int loss, const floating* pred, floating y,
+                                floating sw, floating* out, int n_classes) noexcept nogil:
+    """``out[k] = sw * d loss(pred, y) / d pred[k]`` for one sample.
+
+    Squared loss 0.5 (pred - y)^2: ``sw * (pred - y)``.
+    """
+    if loss == _SQUARED:
+        out[0] = sw * (pred[0] - y)
+
+
+cdef inline floating _soft(floating x, floating t) noexcept nogil:
+    if x > t:
+        return x - t
+    if x < -t:
+        return x + t
+    return 0
+
+
+cdef inline uint64_t _next(uint64_t* state) noexcept nogil:
+    """xorshift64* pseudo-random numbers (Vigna 2016)."""
+    cdef uint64_t x = state[0]
+    x ^= x >> 12
+    x ^= x << 25
+    x ^= x >> 27
+    state[0] = x
+    return x * <uint64_t>2685821657736338717
+
+
+cdef inline int _draw(uint64_t* state, int n) noexcept nogil:
+    """Uniform integer in [0, n) (53 random bits; bias below 2^-30)."""
+    return <int>((_next(state) >> 11) * (1.0 / 9007199254740992.0) * n)
+
+
+cdef int _catch_up(floating* v, int n_classes, const int* feats, int n_feats,
+                   bint all_feats, int upto, const floating* cum,
+                   const floating* cum_prox, int* hist, bint prox,
+                   const floating* sum_grad) noexcept nogil:
+    """Apply to the listed features the steps ``hist[j] .. upto - 1`` they
+    missed, and set ``hist[j] = upto``.  Returns -1 on a non-finite weight."""
+    cdef int jj, j, k, idx, t
+    cdef floating c, cp, ck, cpk, g
+    for jj in range(n_feats):
+        j = jj if all_feats else feats[jj]
+        if hist[j] >= upto:
+            continue
+        c = cum[upto - 1]
+        if hist[j] > 0:
+            c = c - cum[hist[j] - 1]
+        if prox:
+            cp = cum_prox[upto - 1]
+            if hist[j] > 0:
+                cp = cp - cum_prox[hist[j] - 1]
+        for k in range(n_classes):
+            idx = j * n_classes + k
+            g = sum_grad[idx]
+            if not prox:
+                v[idx] -= c * g
+            elif fabs(g * c) < cp:
+                # drift smaller than the shrinkage: steps and thresholds
+                # commute (exact while n_seen is constant over the lag)
+                v[idx] = _soft(v[idx] - c * g, cp)
+            else:
+                for t in range(hist[j], upto):
+                    if t > 0:
+                        ck = cum[t] - cum[t - 1]
+                        cpk = cum_prox[t] - cum_prox[t - 1]
+                    else:
+                        ck = cum[0]
+                        cpk = cum_prox[0]
+                    v[idx] = _soft(v[idx] - ck * g, cpk)
+            if not isfinite(v[idx]):
+                return -1
+        hist[j] = upto
+    return 0
+
+
+cdef int _fold_scale(floating* v, floating* wscale, int n_features,
+                     int n_classes) noexcept nogil:
+    """W = wscale * v into v; wscale = 1."""
+    cdef int idx
+    for idx in range(n_features * n_classes):
+        v[idx] *= wscale[0]
+        if not isfinite(v[idx]):
+            return -1
+    wscale[0] = 1
+    return 0
+
+
+def sag_kernel(const floating[::1] data, const int[::1] indices,
+               const int[::1] indptr, bint dense, int n_samples, int n_features,
+               const floating[::1] y, const floating[::1] sample_weight,
+               floating[:, ::1] coef, floating[::1] intercept,
+               int loss, floating step, floating alpha, floating beta,
+               double tol, int max_iter, uint64_t seed, bint saga,
+               bint fit_intercept, floating intercept_decay):
+    """Run SAG/SAGA epochs from ``coef``/``intercept`` (updated in place).
+
+    ``dense``: ``data`` is the C-ordered (n_samples, n_features) matrix,
+    raveled; else CSR arrays.  ``y`` has one target per sample (a class
+    index for a multi-class loss).  Returns ``(n_epochs, status)``; status -1
+    means a weight or the intercept became non-finite.
+    """
+    cdef int n_classes = coef.shape[1]
+    cdef floating[::1] sum_grad = np.zeros(n_features * n_classes, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] grad_mem = np.zeros(n_samples * n_classes, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] prev = np.array(np.asarray(coef).ravel())
+    cdef floating[::1] cum = np.zeros(n_samples, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] cum_prox = np.zeros(n_samples, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] isum_grad = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] pred = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
+    cdef floating[::1] grad = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
+    cdef int[::1] hist = np.zeros(n_features, dtype=np.int32)
+    cdef signed char[::1] seen = np.zeros(n_samples, dtype=np.int8)
+
+    cdef floating* v = &coef[0, 0]
+    cdef floating wscale = 1
+    cdef floating decay = 1 - step * alpha
+    cdef bint prox = saga and beta > 0
+    cdef uint64_t state = seed * <uint64_t>0x9E3779B97F4A7C15 + 1
+    cdef int epoch = 0, it, i, jj, j, k, idx, nnz, start, n_seen = 0, status = 0
+    cdef const floating* xrow
+    cdef const int* xind
+    cdef floating acc, corr, x, w_max, change, c_step
+    cdef int n_epochs = 0
+
+    with nogil:
+        for epoch in range(max_iter):
+            for it in range(n_samples):
+                i = _draw(&state, n_samples)
+                if dense:
+                    xrow = &data[0] + <Py_ssize_t>i * n_features
+                    xind = NULL
+                    nnz = n_features
+                else:
+                    start = indptr[i]
+                    nnz = indptr[i + 1] - start
+                    xrow = &data[0] + start if nnz > 0 else NULL
+                    xind = &indices[0] + start if nnz > 0 else NULL
+                if seen[i] == 0:
+                    seen[i] = 1
+                    n_seen += 1
+                # just-in-time: the steps this sample's features missed
+                if it > 0 and nnz > 0:
+                    status = _catch_up(v, n_classes, xind, nnz, dense, it, &cum[0],
+                                       &cum_prox[0], &hist[0], prox, &sum_grad[0])
+                    if status < 0:
+                        break
+                for k in range(n_classes):
+                    acc = 0
+                    for jj in range(nnz):
+                        j = jj if dense else xind[jj]
+                        acc = acc + xrow[jj] * v[j * n_classes + k]
+                    pred[k] = wscale * acc + intercept[k]
+                _loss_gradient(loss, &pred[0], y[i], sample_weight[i], &grad[0],
+                               n_classes)
+                wscale *= decay  # the L2 part of this step
+                for jj in range(nnz):
+                    j = jj if dense else xind[jj]
+                    x = xrow[jj]
+                    for k in range(n_classes):
+                        idx = j * n_classes + k
+                        corr = x * (grad[k] - grad_mem[i * n_classes + k])
+                        if saga:
+                            # SAGA's unbiasing term (the average-gradient part
+                            # is applied just in time)
+                            v[idx] -= corr * step * (1 - 1.0 / n_seen) / wscale
+                        sum_grad[idx] += corr
+                if fit_intercept:
+                    for k in range(n_classes):
+                        corr = grad[k] - grad_mem[i * n_classes + k]
+                        isum_grad[k] += corr
+                        intercept[k] -= step * isum_grad[k] / n_seen * intercept_decay
+                        if saga:
+                            intercept[k] -= corr * step * (1 - 1.0 / n_seen)
+                        if not isfinite(intercept[k]):
+                            status = -1
+                    if status < 0:
+                        break
+                for k in range(n_classes):
+                    grad_mem[i * n_classes + k] = grad[k]
+                c_step = step / (wscale * n_seen)
+                cum[it] = c_step if it == 0 else cum[it - 1] + c_step
+                if prox:
+                    c_step = step * beta / wscale
+                    cum_prox[it] = c_step if it == 0 else cum_prox[it - 1] + c_step
+                if wscale < 1e-9:
+                    # fold the shrinkage back in before it underflows
+                    status = _catch_up(v, n_classes, NULL, n_features, True, it + 1,
+                                       &cum[0], &cum_prox[0], &hist[0], prox,
+                                       &sum_grad[0])
+                    if status < 0:
+                        break
+                    status = _fold_scale(v, &wscale, n_features, n_classes)
+                    if status < 0:
+                        break
+            if status < 0:
+                break
+            # end of epoch: every weight up to date, shrinkage folded in
+            status = _catch_up(v, n_classes, NULL, n_features, True, n_samples,
+                               &cum[0], &cum_prox[0], &hist[0], prox, &sum_grad[0])
+            if status < 0:
+                break
+            status = _fold_scale(v, &wscale, n_features, n_classes)
+            if status < 0:
+                break
+            for j in range(n_features):
+                hist[j] = 0
+            n_epochs = epoch + 1
+            w_max = 0
+            change = 0
+            for idx in range(n_features * n_classes):
+                w_max = max(w_max, fabs(v[idx]))
+                change = max(change, fabs(v[idx] - prev[idx]))
+                prev[idx] = v[idx]
+            if (w_max != 0 and change / w_max <= tol) or (w_max == 0 and change == 0):
+                break
+    if status < 0:
+        n_epochs = epoch + 1
+    return n_epochs, status
