@@ -1,27 +1,48 @@
 # Tiny fused wrappers over scipy's Cython BLAS: one name per operation, the
 # float32 / float64 routine picked at compile time from the fused type.
+#
+# The kernels' calls never run threaded BLAS: a coordinate update or a gap is
+# far too small for threads to pay, and a threaded call stalls whenever
+# another process holds a core (10-100x slower on a busy machine).  OpenBLAS
+# threads dot/axpy above 10000 elements and gemv above m * n = 9216 (its
+# GEMM_MULTITHREAD_THRESHOLD rule), so _dot and _axpy work in chunks of
+# _CHUNK and _gemv_t_1t in column blocks below that size.  (MKL-type
+# libraries thread by the same kind of size rule.)
 from cython cimport floating
 from scipy.linalg.cython_blas cimport (
     dasum, daxpy, ddot, dgemv, dnrm2, sasum, saxpy, sdot, sgemv, snrm2,
 )
 
 
+cdef enum:
+    _CHUNK = 8192           # elements per single-threaded level-1 call
+    _GEMV_1T = 9216         # gemv with m * n below this runs on one thread
+
+
 cdef inline floating _dot(int n, const floating* x, const floating* y) noexcept nogil:
-    """x @ y for contiguous vectors."""
-    cdef int inc = 1
-    if floating is float:
-        return sdot(&n, <float*> x, &inc, <float*> y, &inc)
-    else:
-        return ddot(&n, <double*> x, &inc, <double*> y, &inc)
+    """x @ y for contiguous vectors (single-threaded: chunks of _CHUNK)."""
+    cdef int inc = 1, k = 0, c
+    cdef floating acc = 0.0
+    while k < n:
+        c = min(<int> _CHUNK, n - k)
+        if floating is float:
+            acc += sdot(&c, <float*> x + k, &inc, <float*> y + k, &inc)
+        else:
+            acc += ddot(&c, <double*> x + k, &inc, <double*> y + k, &inc)
+        k += c
+    return acc
 
 
 cdef inline void _axpy(int n, floating a, const floating* x, floating* y) noexcept nogil:
-    """y += a * x for contiguous vectors."""
-    cdef int inc = 1
-    if floating is float:
-        saxpy(&n, &a, <float*> x, &inc, y, &inc)
-    else:
-        daxpy(&n, &a, <double*> x, &inc, y, &inc)
+    """y += a * x for contiguous vectors (single-threaded: chunks of _CHUNK)."""
+    cdef int inc = 1, k = 0, c
+    while k < n:
+        c = min(<int> _CHUNK, n - k)
+        if floating is float:
+            saxpy(&c, &a, <float*> x + k, &inc, y + k, &inc)
+        else:
+            daxpy(&c, &a, <double*> x + k, &inc, y + k, &inc)
+        k += c
 
 
 cdef inline floating _asum(int n, const floating* x) noexcept nogil:
@@ -62,3 +83,22 @@ cdef inline void _gemv_n(int m, int n, floating alpha, const floating* A, int ld
         sgemv(&trans, &m, &n, &alpha, <float*> A, &lda, <float*> x, &inc, &beta, y, &inc)
     else:
         dgemv(&trans, &m, &n, &alpha, <double*> A, &lda, <double*> x, &inc, &beta, y, &inc)
+
+
+cdef inline void _gemv_t_1t(int m, int n, const floating* A, int lda, const floating* x,
+                            floating* y) noexcept nogil:
+    """y = A.T @ x, A column-major (m, n), on one thread.
+
+    Column blocks small enough for OpenBLAS to run each gemv single-threaded
+    (m * nb < _GEMV_1T); columns longer than that by chunked dots.
+    """
+    cdef int j = 0, nb
+    if m >= _GEMV_1T:
+        for j in range(n):
+            y[j] = _dot(m, A + <Py_ssize_t> j * lda, x)
+        return
+    nb = max(1, (<int> _GEMV_1T - 1) // max(m, 1))
+    while j < n:
+        _gemv_t(m, min(nb, n - j), <floating> 1.0, A + <Py_ssize_t> j * lda, lda, x,
+                <floating> 0.0, y + j)
+        j += nb

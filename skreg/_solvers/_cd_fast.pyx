@@ -130,6 +130,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
     cdef double dist, p_old, p_new, d_best = -INFINITY, d_cand, d_acc, scale_cand
     cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
+    # the inner loop's flags as locals (a struct behind a pointer is re-read
+    # after every store to w or r: Python builds with -fno-strict-aliasing)
+    cdef bint random = opt.random, anderson = opt.anderson, cycling = opt.cycling
     cdef double screen_eps = 1e3 * (1.1920929e-07 if floating is float
                                     else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
@@ -285,7 +288,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
                                  &ws[0])
             inner_tol = max(0.3 * gap, tol_abs)
-        if opt.anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
+        if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
             hist = np.empty((ANDERSON_K + 1) * n_ws, dtype=dtype)
             w_acc = np.empty(n_ws, dtype=dtype)
             w_ws_prev = np.empty(n_ws, dtype=dtype)
@@ -307,7 +310,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 w_max = 0.0
                 d_w_max = 0.0
                 for f_iter in range(n_cur):
-                    if opt.random:
+                    if random:
                         j = cur[_rand_int(<uint32_t> n_cur, &seed)]
                     else:
                         j = cur[f_iter]
@@ -328,14 +331,14 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                         if w[ws[k]] != 0.0:
                             sub[n_sub] = ws[k]
                             n_sub += 1
-                    full = n_sub == 0 or n_sub == n_ws or not opt.cycling
+                    full = n_sub == 0 or n_sub == n_ws or not cycling
                     n_sub_sweeps = 0
                 else:
                     n_sub_sweeps += 1
                     full = (n_sub_sweeps >= SUB_SWEEPS or w_max == 0.0
                             or d_w_max <= tol * w_max)
 
-                if opt.anderson and not opt.random:
+                if anderson and not random:
                     for k in range(n_ws):
                         hist[n_hist * n_ws + k] = w[ws[k]]
                     n_hist += 1

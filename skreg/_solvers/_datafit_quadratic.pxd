@@ -10,7 +10,7 @@
 from cython cimport floating
 from libc.stdint cimport int32_t
 
-from skreg._solvers._blas cimport _axpy, _dot, _gemv_t
+from skreg._solvers._blas cimport _axpy, _dot, _gemv_t_1t
 
 
 ctypedef struct Layout:
@@ -175,11 +175,10 @@ cdef inline void _col_stats(const Layout* L, const floating* xv, const floating*
 cdef inline void _correlations(const Layout* L, const floating* xv, const floating* xm,
                                const floating* v, floating vsum, const int32_t* feats,
                                Py_ssize_t n_feats, floating* out) noexcept nogil:
-    """out[j] = x~_j^T v = x_j^T v - m_j sum(v) for j in feats (NULL: all, one gemv)."""
+    """out[j] = x~_j^T v = x_j^T v - m_j sum(v) for j in feats (NULL: all, gemv)."""
     cdef Py_ssize_t k, j, p = L.n_features
     if feats == NULL and not L.sparse:
-        _gemv_t(<int> L.n_samples, <int> p, <floating> 1.0, xv, <int> L.n_samples,
-                v, <floating> 0.0, out)
+        _gemv_t_1t(<int> L.n_samples, <int> p, xv, <int> L.n_samples, v, out)
         if L.centered:
             for j in range(p):
                 out[j] -= xm[j] * vsum

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from skreg._objectives import normalize_weights
 from skreg.linear_model._base import _guard_float32_centering, _preprocess
 from skreg.linear_model._gram import fold_gram
 
@@ -73,9 +74,8 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
         c = 1.0
     else:
         sw_test = sample_weight[test]
-        sw_train = sample_weight[train]
-        c = n_train / np.sum(sw_train)
-        sw_train = sw_train * c
+        sw_train = normalize_weights(sample_weight[train], n_train)
+        c = n_train / np.sum(sample_weight[train])  # S' = c S, for the Gram downdate
     X_mean, y_c, X_offset, y_offset = _preprocess(X_train, y_train, fit_intercept,
                                                   sw_train)
     precompute = False
