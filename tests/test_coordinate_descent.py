@@ -302,7 +302,7 @@ def test_enet_precompute_matches(regression_data, precompute):
     X, y = regression_data(100, 15)
     plain = ElasticNet(alpha=0.05, **TIGHT).fit(X, y)
     if precompute == "array":
-        with pytest.warns(UserWarning, match="recompute Gram"):
+        with pytest.warns(UserWarning, match="recomputing Gram matrix"):
             gram = ElasticNet(alpha=0.05, precompute=X.T @ X, **TIGHT).fit(X, y)
         Xc = X - X.mean(0)
         nofi = ElasticNet(alpha=0.05, fit_intercept=False, precompute=Xc.T @ Xc,
@@ -663,3 +663,28 @@ def test_single_thread_blas_paths_match_sklearn(dtype, shape):
     assert ours.coef_.dtype == dtype
     atol = (1e-8 if dtype == np.float64 else 1e-4) * np.abs(ref.coef_).max()
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=atol)
+
+
+def test_fit_with_non_finite_result_raises():
+    """Check that a fit ending in non-finite coefficients raises scikit-learn's error."""
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.randint(0, 2, size=10).astype(float)
+    with pytest.raises(ValueError, match="non-finite parameter values"):
+        ElasticNet(alpha=0.1).fit(X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_user_gram_is_spot_checked(sparse):
+    """Check that a Gram matrix that does not match X is refused, a matching one used."""
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((40, 6))
+    X -= X.mean(axis=0)
+    y = X @ rng.standard_normal(6)
+    Xf = sp.csc_matrix(X) if sparse else X
+    garbage = rng.standard_normal(X.shape)
+    with pytest.raises(ValueError, match="did not pass validation"):
+        ElasticNet(alpha=0.01, precompute=garbage.T @ garbage).fit(Xf, y)
+    good = ElasticNet(alpha=0.01, precompute=X.T @ X, tol=1e-10).fit(Xf, y)
+    ref = ElasticNet(alpha=0.01, tol=1e-10).fit(Xf, y)
+    np.testing.assert_allclose(good.coef_, ref.coef_, rtol=1e-6, atol=1e-9)

@@ -73,8 +73,12 @@ def test_cv_explicit_alphas_and_defaults_match_sklearn(regression_data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         ours, ref = LassoCV().fit(X, y), sk.LassoCV().fit(X, y)
-    assert ours.alpha_ == ref.alpha_
-    np.testing.assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-3)
+        exact = sk.LassoCV(tol=1e-12, max_iter=100_000).fit(X, y)
+    assert ours.alpha_ == ref.alpha_ == exact.alpha_
+    # at the default tol skreg's path is at least as close to the exact one
+    err_ours = np.abs(ours.mse_path_ - exact.mse_path_).max()
+    err_ref = np.abs(ref.mse_path_ - exact.mse_path_).max()
+    assert err_ours <= err_ref
 
 
 def test_cv_float32_stays_float32(regression_data):
@@ -186,7 +190,7 @@ def test_cv_metadata_routing_groups(regression_data):
     with config_context(enable_metadata_routing=True):
         ours = LassoCV(cv=GroupKFold(4)).fit(X, y, groups=groups)
     np.testing.assert_array_equal(ours.mse_path_, ref.mse_path_)
-    with pytest.raises(ValueError, match="metadata routing"):
+    with pytest.raises(ValueError, match="enable_metadata_routing=True"):
         LassoCV(cv=GroupKFold(4)).fit(X, y, groups=groups)
 
 
@@ -272,3 +276,23 @@ def test_cv_screening_with_weights_picks_sklearns_alpha(name):
     np.testing.assert_allclose(ours.mse_path_, ref.mse_path_, rtol=1e-6)
     assert ours.alpha_ == pytest.approx(ref.alpha_, rel=1e-12)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "alphas, err, msg",
+    [((1, -1, -100), ValueError, r"alphas\[1\] == -1, must be >= 0.0."),
+     ((1, 1.0, "1"), TypeError, r"alphas\[2\] must be an instance of float, not str")],
+)
+def test_cv_alphas_checked_per_element(alphas, err, msg):
+    """Check that LassoCV/ElasticNetCV reject a bad alpha with scikit-learn's message."""
+    X, y = np.random.RandomState(0).standard_normal((30, 4)), np.arange(30.0)
+    for cls in (LassoCV, ElasticNetCV):
+        with pytest.raises(err, match=msg):
+            cls(alphas=alphas, cv=3).fit(X, y)
+
+
+def test_cv_params_without_routing_raise_sklearns_error():
+    """Check that extra fit params without metadata routing give scikit-learn's error."""
+    X, y = np.random.RandomState(0).standard_normal((30, 4)), np.arange(30.0)
+    with pytest.raises(ValueError, match="is only supported if enable_metadata_routing=True"):
+        LassoCV(cv=3).fit(X, y, groups=np.arange(30) % 2)

@@ -15,7 +15,7 @@ from skreg.linear_model._base import (
     _preprocess,
     _validate_penalty_factor,
 )
-from skreg.linear_model._gram import centred_gram, gram_decision
+from skreg.linear_model._gram import centred_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
@@ -182,12 +182,14 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         precompute = gram_decision(self.precompute, X, X_mean)
         if not isinstance(precompute, bool):
             precompute = check_array(precompute, dtype=dtype, copy=False)
-            if self.fit_intercept and np.any(X_offset != 0):
+            if self.fit_intercept and not np.allclose(X_offset, 0.0):
                 warnings.warn(
                     "Gram matrix was provided but X was centered to fit "
-                    "intercept: recompute Gram matrix.", UserWarning,
+                    "intercept: recomputing Gram matrix.", UserWarning,
                 )
                 precompute = True
+            else:
+                check_user_gram(X, precompute, X_mean, sw)
         if precompute is True:
             precompute = centred_gram(X, X_mean, sw)
 
@@ -227,6 +229,12 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self.intercept_ = y_offset - X_offset @ self.coef_.T
         else:
             self.intercept_ = 0.0
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            raise ValueError(
+                "Coordinate descent iterations resulted in non-finite parameter"
+                " values. The input data may contain large values and need to"
+                " be preprocessed."
+            )
         return self
 
     @property

@@ -21,7 +21,7 @@ from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_consistent_length, column_or_1d
+from sklearn.utils import check_consistent_length, check_scalar, column_or_1d
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -50,7 +50,13 @@ from skreg.linear_model._paths import (
     enet_path,
     lasso_path,
 )
-from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+from skreg.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    _raise_for_params,
+    validate_data,
+)
 from skreg.utils._validation import check_numeric_target
 
 __all__ = ["ElasticNetCV", "LassoCV"]
@@ -111,12 +117,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             The fitted estimator.
         """
         routing = get_config().get("enable_metadata_routing", False)
-        if params and not routing:
-            raise ValueError(
-                f"{self.__class__.__name__}.fit got unexpected arguments "
-                f"{sorted(params)}; to route them to the CV splitter, enable "
-                "metadata routing: sklearn.set_config(enable_metadata_routing=True)."
-            )
+        _raise_for_params(params, self, "fit")  # scikit-learn's error without routing
         X, y = validate_data(
             self, X, check_numeric_target(y),
             validate_separately=(
@@ -152,9 +153,13 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                 for r in l1_ratios
             ])
         else:
+            # each element as scikit-learn checks it (its types and messages),
+            # then the whole grid
+            for index, alpha in enumerate(np.ravel(np.asarray(self.alphas, dtype=object))):
+                check_scalar(alpha, f"alphas[{index}]", target_type=Real, min_val=0.0,
+                             include_boundaries="left")
             grid = np.asarray(self.alphas, dtype=np.float64)
-            if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)) \
-                    or np.any(grid < 0):
+            if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)):
                 raise ValueError(
                     "alphas must be an int or a non-empty 1-D array of finite, "
                     f"non-negative floats; got {self.alphas!r}."

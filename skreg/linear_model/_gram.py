@@ -39,6 +39,36 @@ def gram_decision(precompute, X, X_mean=None):
     return bool(precompute)
 
 
+def check_user_gram(X, gram, X_mean, sample_weight):
+    """Spot-check a user's Gram matrix against X, as scikit-learn does.
+
+    One element, (p // 2, p // 2 + 1), of X~^T S X~ (X~ = X - 1 m^T, S the
+    normalised weights) is computed from X and compared with the matrix
+    (rtol 1e-4 in float32, 1e-7 otherwise, atol 1e-5); a mismatch raises
+    scikit-learn's ValueError rather than solving another problem silently.
+    """
+    p = X.shape[1]
+    f1 = p // 2
+    f2 = min(f1 + 1, p - 1)
+
+    def column(j):
+        v = X[:, [j]].toarray().ravel() if sp.issparse(X) else np.asarray(X[:, j])
+        v = v.astype(np.float64)
+        return v - X_mean[j] if X_mean is not None else v
+
+    v1, v2 = column(f1), column(f2)
+    expected = float(v1 @ (v2 if sample_weight is None else sample_weight * v2))
+    actual = gram[f1, f2]
+    rtol = max(1e-4 if dt == np.float32 else 1e-7 for dt in (gram.dtype, X.dtype))
+    if not np.isclose(expected, actual, rtol=rtol, atol=1e-5):
+        raise ValueError(
+            "Gram matrix passed in via 'precompute' parameter did not pass "
+            "validation when a single element was checked - please check that "
+            f"it was computed properly. For element ({f1},{f2}) we computed "
+            f"{expected} but the user-supplied value was {actual}."
+        )
+
+
 def centred_gram(X, X_mean, sample_weight):
     """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
     dtype = X.dtype

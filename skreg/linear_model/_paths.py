@@ -30,6 +30,15 @@ from skreg.utils._validation import check_alphas, check_numeric_target
 
 __all__ = ["enet_path", "lasso_path"]
 
+# SPEC, "Accuracy at a given tol": at every tol skreg's answer is at least as
+# close to the solution as scikit-learn's.  Both stop on the duality gap
+# scaled by ||y||^2 (so tol means the same), but skreg certifies it with a
+# better dual point (extrapolated, carried along the path), which lets a
+# less accurate primal point pass, while scikit-learn also waits for
+# max|dw| <= tol * max|w| first.  The kernels therefore get a tenth of the
+# tolerance: benchmarks/bench_accuracy.py measures the result (RESULTS.md).
+TOL_MARGIN = 0.1
+
 _PATH_PARAMS = {"X_offset", "sample_weight", "tol", "max_iter", "random_state",
                 "selection", "X_scale"}
 
@@ -292,7 +301,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         l1_reg = alpha * l1_ratio * n_samples
         l2_reg = alpha * (1.0 - l1_ratio) * n_samples
         common = dict(w_init=w, penalty_factor=penalty_factor, max_iter=max_iter,
-                      tol=tol, positive=positive, selection=selection,
+                      tol=tol * TOL_MARGIN, positive=positive, selection=selection,
                       random_state=random_state)
         if gram is not None:
             w, gap, _, n_iter = solve_enet_gram(gram, Xy, y_norm2, l1_reg, l2_reg,
