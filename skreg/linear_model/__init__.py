@@ -2,6 +2,7 @@
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV
+from skreg.linear_model._logistic import LogisticRegression
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
 from skreg.linear_model._ridge_cv import RidgeCV
@@ -11,6 +12,7 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "LogisticRegression",
     "Ridge",
     "RidgeCV",
     "enet_path",
