@@ -16,6 +16,8 @@ from skreg.linear_model import (
     LogisticRegressionCV,
     Ridge,
     RidgeCV,
+    RidgeClassifier,
+    RidgeClassifierCV,
     enet_path,
     lasso_path,
 )
@@ -32,6 +34,8 @@ __all__ = [
     "MLPRegressor",
     "Ridge",
     "RidgeCV",
+    "RidgeClassifier",
+    "RidgeClassifierCV",
     "__version__",
     "enet_path",
     "lasso_path",

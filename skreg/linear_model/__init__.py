@@ -6,6 +6,7 @@ from skreg.linear_model._logistic import LogisticRegression
 from skreg.linear_model._logistic_cv import LogisticRegressionCV
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
+from skreg.linear_model._ridge_classifier import RidgeClassifier, RidgeClassifierCV
 from skreg.linear_model._ridge_cv import RidgeCV
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "LogisticRegressionCV",
     "Ridge",
     "RidgeCV",
+    "RidgeClassifier",
+    "RidgeClassifierCV",
     "enet_path",
     "lasso_path",
 ]
