@@ -279,7 +279,8 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
     hist = []
     n_iter = 0
     kkt = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept)
-    while kkt > tol and n_iter < max_iter:
+    # at least one Newton step (n_iter_ >= 1 even from an optimal warm start)
+    while (kkt > tol or n_iter == 0) and n_iter < max_iter:
         n_iter += 1
         for k in range(n_rows):
             R = residual(eta, y, sw, binary)
