@@ -194,8 +194,15 @@ def _wls_enet_cd(X, z, h, X_mean, l1_reg, l2_reg, pf, w_init, tol_abs, max_iter)
     + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2`` (z centred with
     the weights h when X_mean is given) to a duality gap <= ``tol_abs``.
     Its own ConvergenceWarnings are silenced: the outer Newton loop judges.
+
+    Zero factors are floored at 1e-8 (the factors average 1): warm-started
+    near the optimum with an unpenalised feature off its optimum, the kernel
+    (as of this writing) can return a negative duality gap and stop at once.
     """
     from skreg._solvers._cd import solve_enet
+
+    if pf is not None and l1_reg > 0 and np.any(pf == 0):
+        pf = np.maximum(pf, 1e-8).astype(pf.dtype)
 
     scale = float(h @ (z * z))
     tol_rel = tol_abs / scale if scale > 0 else 0.0
