@@ -94,14 +94,17 @@ def smooth_grad(X, R, W, alpha, l1_ratio, pf):
     return G
 
 
-def kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept):
+def kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
+                  eta=None, return_grad=False):
     """Largest distance of 0 to the subdifferential of G, over all coordinates.
 
     For W_kj != 0 it is |g_kj + alpha l1_ratio pf_j sign(W_kj)|, for W_kj = 0
     it is max(|g_kj| - alpha l1_ratio pf_j, 0) (g the smooth gradient), and
-    |dG/db| for the intercepts.  Zero exactly at the minimum.
+    |dG/db| for the intercepts.  Zero exactly at the minimum.  ``eta`` may be
+    passed when known; ``return_grad`` also returns the smooth gradient.
     """
-    eta = raw_predict(X, W, b)
+    if eta is None:
+        eta = raw_predict(X, W, b)
     R = residual(eta, y, sw, binary)
     g = smooth_grad(X, R, W, alpha, l1_ratio, pf)
     lam = alpha * l1_ratio * split_factors(pf)[1] * np.ones(W.shape[1])
@@ -110,4 +113,4 @@ def kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept):
     worst = float(viol.max()) if viol.size else 0.0
     if fit_intercept:
         worst = max(worst, float(np.abs(R.sum(axis=0)).max()))
-    return worst
+    return (worst, g) if return_grad else worst

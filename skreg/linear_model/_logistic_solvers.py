@@ -214,8 +214,8 @@ def _wls_enet_cd(X, z, h, X_mean, l1_reg, l2_reg, pf, w_init, tol_abs, max_iter)
     return np.asarray(out[0], dtype=np.float64)
 
 
-def _row_newton_model(X, eta_k, mu, resid_k, sw, fit_intercept):
-    """Weights, centred working response and weighted means of one row's IRLS model.
+def _row_newton_model(eta_k, mu, resid_k, sw):
+    """Weights and working response of one row's IRLS model.
 
     mu is the row's probability (the sigmoid, or the class's softmax column);
     the curvature mu (1 - mu) is floored at 1e-6, as glmnet bounds mu away
@@ -223,12 +223,24 @@ def _row_newton_model(X, eta_k, mu, resid_k, sw, fit_intercept):
     """
     h = sw * np.maximum(mu * (1.0 - mu), 1e-6)
     z = eta_k - np.divide(resid_k, h, out=np.zeros_like(h), where=h > 0)
-    hsum = h.sum()
-    if not fit_intercept:
-        return h, z, 0.0, None
-    X_mean = np.asarray(X.T @ h.astype(X.dtype), dtype=np.float64).ravel() / hsum
-    z_bar = float(h @ z) / hsum
-    return h, z - z_bar, z_bar, X_mean
+    return h, z
+
+
+def _working_set(g, w_k, alpha, l1_ratio, pf, size):
+    """The support, the unpenalised features and the worst KKT violators.
+
+    At most ``size`` features besides the support and the unpenalised ones,
+    ranked by |g_j| - alpha l1_ratio f1_j (g the smooth gradient): celer's
+    and skglm's working sets.  Features outside keep w_j = 0.
+    """
+    f1 = np.broadcast_to(split_factors(pf)[1], w_k.shape)
+    score = np.abs(g) - alpha * l1_ratio * f1
+    score[(w_k != 0) | (f1 == 0)] = np.inf
+    n_keep = min(max(size, int(np.count_nonzero(np.isinf(score)))), w_k.size)
+    if n_keep >= w_k.size:
+        return np.arange(w_k.size)
+    ws = np.argpartition(-score, n_keep - 1)[:n_keep]
+    return np.sort(ws[score[ws] > 0] if np.any(score[ws] <= 0) else ws)
 
 
 def _anderson(hist):
@@ -284,8 +296,11 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
     pf_l1 = None if np.isscalar(f1) else np.asarray(f1, dtype=X.dtype)
     last_decrease = np.full(n_rows, np.inf)
     hist = []
+    # outer working sets only where the L1 part makes the solution sparse
+    use_ws = alpha > 0 and l1_ratio > 0 and n_features > 20
     n_iter = 0
-    kkt = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept)
+    kkt, grad = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary,
+                              fit_intercept, eta=eta, return_grad=True)
     # at least one Newton step (n_iter_ >= 1 even from an optimal warm start)
     while (kkt > tol or n_iter == 0) and n_iter < max_iter:
         n_iter += 1
@@ -296,19 +311,37 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
                 mu = expit(eta[:, 0])
             else:
                 mu = np.exp(eta[:, k] - logsumexp(eta, axis=1))
-            h, z_c, z_bar, X_mean = _row_newton_model(X, eta[:, k], mu, resid_k, sw,
-                                                     fit_intercept)
+            h, z = _row_newton_model(eta[:, k], mu, resid_k, sw)
+            hsum = h.sum()
+            if use_ws:
+                supp = int(np.count_nonzero(W[k]))
+                if grad is None:  # W changed since the last KKT evaluation
+                    grad = smooth_grad(X, R, W, alpha, l1_ratio, pf)
+                ws = _working_set(grad[k], W[k], alpha, l1_ratio, pf, max(10, 2 * supp))
+                X_ws = X[:, ws] if ws.size < n_features else X
+            else:
+                ws, X_ws = slice(None), X
+            if fit_intercept:
+                X_mean = np.asarray(X_ws.T @ h.astype(X.dtype),
+                                    dtype=np.float64).ravel() / hsum
+                z_bar = float(h @ z) / hsum
+                z_c = z - z_bar
+            else:
+                X_mean, z_bar, z_c = None, 0.0, z
             # the kernel works on the model scaled by n / sum(h) (weights ~ 1)
-            s = n_samples / h.sum()
+            s = n_samples / hsum
             inner_tol = min(1e-3 * G, 0.05 * last_decrease[k], 0.1 * kkt * kkt)
             inner_tol = max(inner_tol, 1e-3 * np.finfo(X.dtype).eps * max(G, 1e-12))
-            w_new = _wls_enet_cd(
-                X, (z_c).astype(X.dtype), (h * s).astype(X.dtype),
+            w_ws = _wls_enet_cd(
+                X_ws, (z_c).astype(X.dtype), (h * s).astype(X.dtype),
                 None if X_mean is None else X_mean.astype(X.dtype),
-                alpha * l1_ratio * s, alpha * (1.0 - l1_ratio) * s, pf_l1,
-                W[k].astype(X.dtype), inner_tol * s, max(1000, 10 * n_features),
+                alpha * l1_ratio * s, alpha * (1.0 - l1_ratio) * s,
+                None if pf_l1 is None else np.ascontiguousarray(pf_l1[ws]),
+                W[k][ws].astype(X.dtype), inner_tol * s, max(1000, 10 * n_features),
             )
-            b_new = z_bar - X_mean @ w_new if fit_intercept else 0.0
+            w_new = np.zeros(n_features)
+            w_new[ws] = w_ws
+            b_new = z_bar - X_mean @ w_ws if fit_intercept else 0.0
             dw, db = w_new - W[k], b_new - b[k]
             nz = np.flatnonzero(dw)
             if nz.size == 0 and db == 0:
@@ -342,6 +375,7 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
             if accepted:
                 last_decrease[k] = max(G - G_t, 0.0)
                 W, b, eta, G = Wt, bt, eta_t, G_t
+                grad = None
             else:
                 last_decrease[k] = 0.0
         if not binary and alpha > 0:
@@ -366,8 +400,8 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
                     W, b, G = W_a, b_a, G_a
                     eta = raw_predict(X, W, b)
                     hist.clear()
-        kkt_new = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary,
-                                fit_intercept)
+        kkt_new, grad = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary,
+                                      fit_intercept, eta=eta, return_grad=True)
         if verbose:
             print(f"cd: iteration {n_iter}, objective {G:.10e}, KKT {kkt_new:.3e}")
         if kkt_new >= kkt and np.all(last_decrease == 0):
