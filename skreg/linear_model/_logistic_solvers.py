@@ -290,6 +290,10 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
     n_samples = X.shape[0]
     n_rows, n_features = W.shape
     W, b = W.copy(), b.copy()
+    # the kernel's layouts, converted once here rather than at every call
+    # (a copy only when the caller's X is not already Fortran / CSC)
+    X = X.tocsc() if sp.issparse(X) and X.format != "csc" else (
+        X if sp.issparse(X) else np.asfortranarray(X))
     eta = raw_predict(X, W, b)
     G = objective(X, y, sw, W, b, alpha, l1_ratio, pf, binary)
     f1 = split_factors(pf)[1]
