@@ -244,6 +244,23 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
 
+    Notes
+    -----
+    Differences from scikit-learn 1.9, on purpose:
+
+    - 'liblinear', 'newton-cg', 'sag' and 'saga' raise a ValueError naming
+      the skreg solver to use ('sag'/'saga' will run once the compiled SAG
+      kernel has a logistic loss); ``dual``, ``intercept_scaling`` and
+      ``random_state`` therefore have no effect.
+    - 'cd' stops when the KKT violation of the objective divided by
+      ``C * sum(s)`` is <= ``tol`` (scikit-learn's lbfgs compares its
+      gradient, on the same scale, with ``tol``).
+    - Multinomial intercepts are centred to sum to zero (the softmax does not
+      change), whatever the solver.
+    - float32 X is fitted and returned in float32 by every solver.
+    - With 'cd', ``0 <= l1_ratio < 1`` and uneven ``penalty_factor``, the fit
+      runs on a column-rescaled copy of X (the kernel has one L2 strength).
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer

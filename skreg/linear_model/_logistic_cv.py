@@ -116,6 +116,15 @@ class LogisticRegressionCV(LogisticRegression):
         chosen l1_ratio, is within one standard error of the best mean score
         (glmnet's ``lambda.1se``); scores are "greater is better".
 
+    Notes
+    -----
+    Differences from scikit-learn 1.9: no metadata routing (``fit`` takes
+    ``sample_weight`` and passes it to the scorer when the scorer accepts
+    it; other keyword arguments raise); folds run in threads (the kernels
+    release the GIL), not processes; a scorer taking ``labels`` is not
+    rebuilt with all the classes, so folds should contain every class (the
+    default stratified folds do); float32 X stays float32.
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer

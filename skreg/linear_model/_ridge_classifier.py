@@ -233,6 +233,13 @@ class RidgeClassifierCV(_RidgeClassifierBase):
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
 
+    Notes
+    -----
+    Deliberate difference from scikit-learn 1.9: with ``cv=None``, a
+    ``scoring`` and two classes, scikit-learn scores the argmax of the single
+    decision column (always the first class); skreg scores the real
+    leave-one-out predictions (the sign of the decision).
+
     Examples
     --------
     >>> from sklearn.datasets import load_breast_cancer
