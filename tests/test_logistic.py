@@ -310,3 +310,15 @@ def test_logistic_cd_convergence_warning():
     X, y = _data(3)
     with pytest.warns(ConvergenceWarning, match="KKT violation"):
         LogisticRegression(solver="cd", l1_ratio=1.0, tol=1e-12, max_iter=1).fit(X, y)
+
+
+def test_logistic_sparsify_densify():
+    """Check that sparsify/densify keep the decision function, as scikit-learn's."""
+    X, y = _data(3)
+    est = LogisticRegression(solver="cd", l1_ratio=1.0, C=0.1).fit(X, y)
+    dense = est.decision_function(X)
+    assert sp.issparse(est.sparsify().coef_)
+    np.testing.assert_allclose(est.decision_function(X), dense)
+    np.testing.assert_allclose(est.decision_function(sp.csr_matrix(X)), dense)
+    assert isinstance(est.densify().coef_, np.ndarray)
+    np.testing.assert_allclose(est.decision_function(X), dense)

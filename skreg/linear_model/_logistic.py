@@ -406,8 +406,37 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False,
                           dtype=[np.float64, np.float32])
-        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        coef = self.coef_
+        if sp.issparse(coef):  # after sparsify()
+            scores = (coef @ X.T).T
+            scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+        else:
+            scores = np.asarray(X @ coef.T)
+        scores = scores + self.intercept_
         return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def sparsify(self):
+        """Store ``coef_`` as a scipy.sparse CSR matrix (as scikit-learn's).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.coef_ = sp.csr_matrix(self.coef_)
+        return self
+
+    def densify(self):
+        """Store ``coef_`` as a dense array again (undoes :meth:`sparsify`).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        if sp.issparse(self.coef_):
+            self.coef_ = self.coef_.toarray()
+        return self
 
     def predict(self, X):
         """Predicted class labels.
