@@ -322,3 +322,12 @@ def test_logistic_sparsify_densify():
     np.testing.assert_allclose(est.decision_function(sp.csr_matrix(X)), dense)
     assert isinstance(est.densify().coef_, np.ndarray)
     np.testing.assert_allclose(est.decision_function(X), dense)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton-cholesky", "cd"])
+def test_logistic_max_iter_zero(solver):
+    """Check that max_iter=0 reports n_iter_ == 0 and warns, as scikit-learn."""
+    X, y = _data(2)
+    with pytest.warns(ConvergenceWarning):
+        est = LogisticRegression(solver=solver, max_iter=0).fit(X, y)
+    assert est.n_iter_[0] == 0

@@ -82,7 +82,7 @@ def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
             ConvergenceWarning, stacklevel=3,
         )
     W, b = _unpack(res.x, n_rows, n_features, fit_intercept)
-    return W, np.array(b, dtype=np.float64), int(res.nit)
+    return W, np.array(b, dtype=np.float64), min(int(res.nit), max_iter)
 
 
 def _design_cols(X, fit_intercept):
