@@ -2,8 +2,11 @@
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV
+from skreg.linear_model._logistic import LogisticRegression
+from skreg.linear_model._logistic_cv import LogisticRegressionCV
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
+from skreg.linear_model._ridge_classifier import RidgeClassifier, RidgeClassifierCV
 from skreg.linear_model._ridge_cv import RidgeCV
 
 __all__ = [
@@ -11,8 +14,12 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "LogisticRegression",
+    "LogisticRegressionCV",
     "Ridge",
     "RidgeCV",
+    "RidgeClassifier",
+    "RidgeClassifierCV",
     "enet_path",
     "lasso_path",
 ]

@@ -1,0 +1,489 @@
+"""LogisticRegression: L1, L2 and elastic-net logistic regression."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from skreg.linear_model._base import _validate_penalty_factor
+from skreg.linear_model._logistic_solvers import SOLVERS
+from skreg.utils._sklearn_compat import (
+    Hidden,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    validate_data,
+)
+
+__all__ = ["LogisticRegression"]
+
+_ABSENT = {
+    "liblinear": "skreg has no 'liblinear' solver: use solver='cd' instead "
+                 "(any l1_ratio, binary and multinomial).",
+    "newton-cg": "skreg has no 'newton-cg' solver: use solver='newton-cholesky' "
+                 "or solver='lbfgs' (l1_ratio=0), or solver='cd' (any l1_ratio).",
+    "sag": "solver='sag' is not available in skreg yet (its compiled SAG kernel, "
+           "shared with Ridge, has no logistic loss yet): use solver='lbfgs' "
+           "(l1_ratio=0) or solver='cd' (any l1_ratio) instead.",
+    "saga": "solver='saga' is not available in skreg yet (its compiled SAG kernel, "
+            "shared with Ridge, has no logistic loss yet): use solver='cd' "
+            "(any l1_ratio) or solver='lbfgs' (l1_ratio=0) instead.",
+}
+
+
+def _resolve_penalty(penalty, C, l1_ratio):
+    """scikit-learn 1.9's reading of (penalty, C, l1_ratio), with its warnings.
+
+    Returns (penalty name or None, C to use, l1_ratio to use).
+    """
+    if penalty == "deprecated":
+        if l1_ratio is None:
+            warnings.warn(
+                "'l1_ratio=None' was deprecated in version 1.8 and will trigger an "
+                "error in 1.10. Use 0<=l1_ratio<=1 instead.", FutureWarning,
+            )
+        ratio = 0.0 if l1_ratio is None else float(l1_ratio)
+        name = "l2" if ratio == 0 else ("l1" if ratio == 1 else "elasticnet")
+        if C == np.inf:
+            name = None
+        return name, C, ratio
+    warnings.warn(
+        "'penalty' was deprecated in version 1.8 and will be removed in 1.10. To "
+        "avoid this warning, leave 'penalty' set to its default value and use "
+        "'l1_ratio' or 'C' instead. Use l1_ratio=0 instead of penalty='l2', "
+        "l1_ratio=1 instead of penalty='l1', l1_ratio set to a float between 0 and "
+        "1 instead of penalty='elasticnet', and C=np.inf instead of penalty=None.",
+        FutureWarning,
+    )
+    if penalty != "elasticnet" and l1_ratio is not None and 0 < l1_ratio < 1:
+        warnings.warn("l1_ratio parameter is only used when penalty is "
+                      f"'elasticnet'. Got (penalty={penalty})")
+    if (penalty == "l2" and l1_ratio != 0) or (penalty == "l1" and l1_ratio != 1):
+        warnings.warn(f"Inconsistent values: penalty={penalty} with "
+                      f"l1_ratio={l1_ratio}. penalty is deprecated. Please use "
+                      "l1_ratio only.")
+    if penalty == "elasticnet":
+        if l1_ratio is None:
+            raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
+        return penalty, C, float(l1_ratio)
+    if penalty is None:
+        if C != 1.0:
+            warnings.warn("Setting penalty=None will ignore the C and l1_ratio "
+                          "parameters")
+        return None, np.inf, 0.0
+    return penalty, C, 1.0 if penalty == "l1" else 0.0
+
+
+def _check_solver(solver, penalty, dual):
+    """scikit-learn's penalty/solver rules, for the solvers skreg has."""
+    if dual and solver != "liblinear":
+        raise ValueError(f"Solver {solver} supports only dual=False, got dual={dual}")
+    if solver in ("lbfgs", "newton-cholesky") and penalty not in ("l2", None):
+        raise ValueError(
+            f"Solver {solver} supports only 'l2' or None penalties, got {penalty} "
+            "penalty. Use solver='cd' for l1_ratio > 0."
+        )
+
+
+def _encode_targets(y, classes):
+    """y as {0, 1} floats (binary, classes[1] positive) or integer indices."""
+    idx = LabelEncoder().fit(classes).transform(y)
+    if len(classes) == 2:
+        return idx.astype(np.float64), True
+    return idx.astype(np.intp), False
+
+
+def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
+    """Features to fit, the problem's penalty factors and the cd column scaling.
+
+    Features with an infinite factor are excluded (a column copy).  The cd
+    kernel's L2 term is one scalar, so for 'cd' with an L2 part and uneven
+    factors the problem is solved in v_j = sqrt(pf_j) w_j on a scaled copy
+    of X (then L2 is uniform and L1 carries sqrt(pf_j)); zero factors have
+    no such scaling and are refused there.
+    Returns (X_fit, keep mask or None, pf_fit, col_scale or None, pf_kernel).
+    """
+    keep = None
+    if pf is not None and np.any(np.isinf(pf)):
+        keep = np.isfinite(pf)
+        X = X[:, keep]
+        pf = pf[keep]
+    scale = None
+    if (solver == "cd" and pf is not None and finite_C and l1_ratio < 1
+            and not np.allclose(pf, pf[0])):
+        if np.any(pf == 0):
+            raise ValueError(
+                "solver='cd' with 0 <= l1_ratio < 1 supports only positive "
+                "penalty_factor entries (its kernel has one L2 strength); use "
+                "l1_ratio=1 with solver='cd', or l1_ratio=0 with solver='lbfgs' "
+                "or 'newton-cholesky', for unpenalised features."
+            )
+        scale = 1.0 / np.sqrt(pf)
+        if sp.issparse(X):
+            X = (X @ sp.diags(scale.astype(X.dtype))).tocsc()
+        else:
+            X = np.asfortranarray(X * scale.astype(X.dtype))
+        return X, keep, pf, scale, (None, np.sqrt(pf))  # L2 uniform, L1 sqrt(pf)
+    return X, keep, pf, None, pf
+
+
+def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
+                   fit_intercept, tol, max_iter, binary, n_classes, coef_init=None,
+                   verbose=0):
+    """Fit the logistic model for each C in Cs, warm-starting each from the last.
+
+    X validated (float32/64), y encoded by :func:`_encode_targets`, sw the
+    final sample weights (class weights included, not normalised).  Returns
+    (list of coef arrays (n_rows, n_features), list of intercepts (n_rows,),
+    n_iter array), in X's dtype.
+    """
+    n_features = X.shape[1]
+    n_rows = 1 if binary else n_classes
+    sw_sum = float(sw.sum())
+    sw_n = sw / sw_sum
+    X_fit, keep, pf, scale, pf_k = _prepare_penalty(
+        X, penalty_factor, l1_ratio, solver, np.all(np.isfinite(Cs)))
+    m = X_fit.shape[1]
+    W = np.zeros((n_rows, m))
+    b = np.zeros(n_rows)
+    if coef_init is not None:
+        W0, b0 = coef_init
+        W = np.array(W0, dtype=np.float64).reshape(n_rows, n_features)
+        W = W[:, keep] if keep is not None else W
+        W = W / scale if scale is not None else W
+        b = np.array(b0, dtype=np.float64).reshape(n_rows) if fit_intercept else b
+    solve = SOLVERS[solver]
+    coefs, intercepts, n_iter = [], [], np.zeros(len(Cs), dtype=np.int32)
+    for i, C in enumerate(Cs):
+        alpha = 0.0 if C == np.inf else 1.0 / (C * sw_sum)
+        W, b, n_iter[i] = solve(X_fit, y, sw_n, W, b, alpha, l1_ratio, pf_k, binary,
+                                fit_intercept, tol, max_iter, verbose)
+        if not binary and fit_intercept:
+            b = b - b.mean()  # the softmax is shift invariant: centre the intercepts
+        W_out = W * scale if scale is not None else W
+        if keep is not None:
+            full = np.zeros((n_rows, n_features))
+            full[:, keep] = W_out
+            W_out = full
+        coefs.append(W_out.astype(X.dtype))
+        intercepts.append(b.astype(X.dtype))
+    return coefs, intercepts, n_iter
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Logistic regression with L1, L2 or elastic-net penalties.
+
+    Minimises, over the coefficients ``w`` and the (unpenalised) intercept
+    ``b``, scikit-learn 1.9's objective
+
+    .. math::
+
+        C \sum_i s_i \,\mathrm{logloss}(y_i, x_i \cdot w + b)
+        + \frac{1 - \rho}{2} \sum_j f_j w_j^2 + \rho \sum_j f_j |w_j|
+
+    with ``rho = l1_ratio``, ``s`` the sample weights times the class weights
+    and ``f`` the penalty factors (ones by default).  For three or more
+    classes the loss is the multinomial one and the same penalty applies to
+    the whole coefficient matrix (one row per class).
+
+    Parameters
+    ----------
+    penalty : {'l1', 'l2', 'elasticnet', None}, default='deprecated'
+        Deprecated as in scikit-learn 1.8: use ``l1_ratio`` and ``C``.
+    C : float, default=1.0
+        Inverse of the regularization strength, > 0; ``np.inf`` means no penalty.
+    l1_ratio : float, default=0.0
+        Elastic-net mixing: 0 is L2, 1 is L1.
+    dual : bool, default=False
+        Only ``False`` (skreg has no dual solver).
+    tol : float, default=1e-4
+        Stopping tolerance, on scikit-learn's scale: the gradient (lbfgs,
+        newton-cholesky) or the KKT violation (cd) of the objective divided
+        by ``C * sum(s)`` must fall below it.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept (never penalised).
+    intercept_scaling : float, default=1
+        Unused (liblinear only in scikit-learn); kept for compatibility.
+    class_weight : dict or 'balanced', default=None
+        Weights per class, multiplied into the sample weights.
+    random_state : int, RandomState instance or None, default=None
+        Unused by skreg's solvers; kept for compatibility.
+    solver : {'lbfgs', 'newton-cholesky', 'cd', 'liblinear', 'newton-cg', \
+            'sag', 'saga'}, default='lbfgs'
+        'lbfgs' and 'newton-cholesky' (L2 or no penalty) as scikit-learn's;
+        'cd' is proximal Newton with compiled coordinate descent on working
+        sets, for every ``l1_ratio``.  The others raise a ValueError naming
+        the skreg solver to use instead.
+    max_iter : int, default=100
+        Maximum number of (outer, for 'cd') iterations.
+    verbose : int, default=0
+        Print progress when positive ('cd').
+    warm_start : bool, default=False
+        Start from the previous fit's coefficients.
+    n_jobs : int, default=None
+        Has no effect (deprecated in scikit-learn 1.8).
+    penalty_factor : array-like of shape (n_features,), default=None
+        glmnet's ``penalty.factor``: non-negative multipliers ``f_j`` of each
+        feature's whole penalty, rescaled to sum to n_features; 0 leaves a
+        feature unpenalised, ``np.inf`` excludes it.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+    n_iter_ : ndarray of shape (1,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Notes
+    -----
+    Differences from scikit-learn 1.9, on purpose:
+
+    - 'liblinear', 'newton-cg', 'sag' and 'saga' raise a ValueError naming
+      the skreg solver to use ('sag'/'saga' will run once the compiled SAG
+      kernel has a logistic loss); ``dual``, ``intercept_scaling`` and
+      ``random_state`` therefore have no effect.
+    - 'cd' stops when the KKT violation of the objective divided by
+      ``C * sum(s)`` is <= ``tol`` (scikit-learn's lbfgs compares its
+      gradient, on the same scale, with ``tol``).
+    - Multinomial intercepts are centred to sum to zero (the softmax does not
+      change), whatever the solver.
+    - float32 X is fitted and returned in float32 by every solver.
+    - With 'cd', ``0 <= l1_ratio < 1`` and uneven ``penalty_factor``, the fit
+      runs on a column-rescaled copy of X (the kernel has one L2 strength).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skreg import LogisticRegression
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = LogisticRegression(C=0.1, l1_ratio=1.0, solver="cd").fit(X, y)
+    >>> int((clf.coef_ != 0).sum()) < X.shape[1]
+    True
+    >>> round(clf.score(X, y), 3)
+    0.974
+    """
+
+    _parameter_constraints: dict = {
+        "penalty": [StrOptions({"l1", "l2", "elasticnet"}), None,
+                    Hidden(StrOptions({"deprecated"}))],
+        "C": [Interval(Real, 0, None, closed="right")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), None],
+        "dual": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "intercept_scaling": [Interval(Real, 0, None, closed="neither")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "random_state": ["random_state"],
+        "solver": [StrOptions({"lbfgs", "liblinear", "newton-cg", "newton-cholesky",
+                               "sag", "saga", "cd"})],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "n_jobs": [None, Integral],
+        "penalty_factor": ["array-like", None],
+    }
+
+    def __init__(self, penalty="deprecated", *, C=1.0, l1_ratio=0.0, dual=False,
+                 tol=1e-4, fit_intercept=True, intercept_scaling=1, class_weight=None,
+                 random_state=None, solver="lbfgs", max_iter=100, verbose=0,
+                 warm_start=False, n_jobs=None, penalty_factor=None):
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.dual = dual
+        self.tol = tol
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.solver = solver
+        self.max_iter = max_iter
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.n_jobs = n_jobs
+        self.penalty_factor = penalty_factor
+
+    def _validate_fit_input(self, X, y, sample_weight):
+        """Validated X, classes_, encoded y, final weights, penalty factors."""
+        cd = self.solver == "cd"
+        X, y = validate_data(
+            self, X, y, accept_sparse="csc" if cd else "csr",
+            dtype=[np.float64, np.float32], order="F" if cd else "C",
+        )
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "This solver needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {self.classes_[0]!r}"
+            )
+        if self.solver == "liblinear" and len(self.classes_) > 2:
+            raise ValueError(
+                "The 'liblinear' solver does not support multiclass classification "
+                "(n_classes >= 3). " + _ABSENT["liblinear"]
+            )
+        if self.solver in _ABSENT:
+            raise ValueError(_ABSENT[self.solver])
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64, copy=True)
+        if self.class_weight is not None:
+            cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y,
+                                      sample_weight=sample_weight)
+            sw *= cw[LabelEncoder().fit(self.classes_).transform(y)]
+        if sw.sum() <= 0:
+            raise ValueError("The sample weights (times the class weights) must "
+                             "have a positive sum.")
+        y_enc, binary = _encode_targets(y, self.classes_)
+        pf = _validate_penalty_factor(self.penalty_factor, X.shape[1], np.float64)
+        return X, y_enc, binary, sw, pf
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        penalty, C, l1_ratio = _resolve_penalty(self.penalty, self.C, self.l1_ratio)
+        if np.isnan(C):
+            raise ValueError("C must be a positive float or np.inf, got nan.")
+        if self.solver not in _ABSENT:
+            _check_solver(self.solver, penalty, self.dual)
+        if self.n_jobs is not None:
+            warnings.warn(
+                "'n_jobs' has no effect since 1.8 and will be removed in 1.10. "
+                f"You provided 'n_jobs={self.n_jobs}', please leave it unspecified.",
+                FutureWarning,
+            )
+        X, y_enc, binary, sw, pf = self._validate_fit_input(X, y, sample_weight)
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            n_rows = 1 if binary else len(self.classes_)
+            if self.coef_.shape != (n_rows, X.shape[1]):
+                raise ValueError(
+                    f"Initialization coef is of shape {self.coef_.shape}, expected "
+                    f"shape {(n_rows, X.shape[1])}"
+                )
+            coef_init = (self.coef_, self.intercept_)
+        coefs, intercepts, n_iter = _logistic_path(
+            X, y_enc, sw, [C], l1_ratio=l1_ratio, penalty_factor=pf,
+            solver=self.solver, fit_intercept=self.fit_intercept, tol=self.tol,
+            max_iter=self.max_iter, binary=binary, n_classes=len(self.classes_),
+            coef_init=coef_init, verbose=self.verbose,
+        )
+        self.coef_, self.intercept_, self.n_iter_ = coefs[0], intercepts[0], n_iter
+        return self
+
+    def decision_function(self, X):
+        """Confidence scores: ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False,
+                          dtype=[np.float64, np.float32])
+        coef = self.coef_
+        if sp.issparse(coef):  # after sparsify()
+            scores = (coef @ X.T).T
+            scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+        else:
+            scores = np.asarray(X @ coef.T)
+        scores = scores + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def sparsify(self):
+        """Store ``coef_`` as a scipy.sparse CSR matrix (as scikit-learn's).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.coef_ = sp.csr_matrix(self.coef_)
+        return self
+
+    def densify(self):
+        """Store ``coef_`` as a dense array again (undoes :meth:`sparsify`).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        if sp.issparse(self.coef_):
+            self.coef_ = self.coef_.toarray()
+        return self
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[idx]
+
+    def predict_proba(self, X):
+        """Class probabilities (sigmoid for two classes, softmax otherwise).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p = expit(scores)
+            return np.column_stack([1.0 - p, p])
+        return softmax(scores, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithms of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
