@@ -264,13 +264,17 @@ def test_logistic_penalty_factor_inf_excludes():
     np.testing.assert_allclose(np.delete(est.coef_, 3, axis=1), reduced.coef_, atol=1e-8)
 
 
-def test_logistic_cd_enet_zero_factor_refused():
-    """Check that cd with an L2 part refuses zero factors and names the way out."""
+def test_logistic_cd_zero_factor_with_l2_matches_newton():
+    """Check that cd with an L2 part and a zero factor equals newton-cholesky's optimum."""
     X, y = _data(2)
     pf = np.ones(X.shape[1])
     pf[0] = 0.0
-    with pytest.raises(ValueError, match="l1_ratio=1 with solver='cd'"):
-        LogisticRegression(solver="cd", l1_ratio=0.5, penalty_factor=pf).fit(X, y)
+    pf[1] = 3.0
+    cd = LogisticRegression(solver="cd", l1_ratio=0.0, tol=1e-10,
+                            penalty_factor=pf).fit(X, y)
+    nc = LogisticRegression(solver="newton-cholesky", l1_ratio=0.0, tol=1e-10,
+                            penalty_factor=pf).fit(X, y)
+    np.testing.assert_allclose(cd.coef_, nc.coef_, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "cd"])

@@ -105,10 +105,8 @@ def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
     """Features to fit, the problem's penalty factors and the cd column scaling.
 
     Features with an infinite factor are excluded (a column copy).  The cd
-    kernel's L2 term is one scalar, so for 'cd' with an L2 part and uneven
-    factors the problem is solved in v_j = sqrt(pf_j) w_j on a scaled copy
-    of X (then L2 is uniform and L1 carries sqrt(pf_j)); zero factors have
-    no such scaling and are refused there.
+    kernel applies pf_j to feature j's whole penalty (L1 and L2), as the
+    model does, so the factors go to it unchanged (no column scaling).
     Returns (X_fit, keep mask or None, pf_fit, col_scale or None, pf_kernel).
     """
     keep = None
@@ -116,22 +114,6 @@ def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
         keep = np.isfinite(pf)
         X = X[:, keep]
         pf = pf[keep]
-    scale = None
-    if (solver == "cd" and pf is not None and finite_C and l1_ratio < 1
-            and not np.allclose(pf, pf[0])):
-        if np.any(pf == 0):
-            raise ValueError(
-                "solver='cd' with 0 <= l1_ratio < 1 supports only positive "
-                "penalty_factor entries (its kernel has one L2 strength); use "
-                "l1_ratio=1 with solver='cd', or l1_ratio=0 with solver='lbfgs' "
-                "or 'newton-cholesky', for unpenalised features."
-            )
-        scale = 1.0 / np.sqrt(pf)
-        if sp.issparse(X):
-            X = (X @ sp.diags(scale.astype(X.dtype))).tocsc()
-        else:
-            X = np.asfortranarray(X * scale.astype(X.dtype))
-        return X, keep, pf, scale, (None, np.sqrt(pf))  # L2 uniform, L1 sqrt(pf)
     return X, keep, pf, None, pf
 
 
@@ -258,8 +240,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     - Multinomial intercepts are centred to sum to zero (the softmax does not
       change), whatever the solver.
     - float32 X is fitted and returned in float32 by every solver.
-    - With 'cd', ``0 <= l1_ratio < 1`` and uneven ``penalty_factor``, the fit
-      runs on a column-rescaled copy of X (the kernel has one L2 strength).
 
     Examples
     --------

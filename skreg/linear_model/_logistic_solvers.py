@@ -199,9 +199,9 @@ def _wls_enet_cd(X, z, h, X_mean, l1_reg, l2_reg, pf, w_init, tol_abs, max_iter)
     near the optimum with an unpenalised feature off its optimum, the kernel
     (as of this writing) can return a negative duality gap and stop at once.
     """
-    from skreg._solvers._cd import solve_enet
+    from skreg._solvers import solve_enet
 
-    if pf is not None and l1_reg > 0 and np.any(pf == 0):
+    if pf is not None and np.any(pf == 0):
         pf = np.maximum(pf, 1e-8).astype(pf.dtype)
 
     scale = float(h @ (z * z))
