@@ -1,6 +1,6 @@
 """skreg: scikit-learn compatible regularized estimators.
 
-Lasso and ElasticNet by compiled coordinate descent stopping on the duality
+Lasso, ElasticNet and their multi-task versions by compiled coordinate descent stopping on the duality
 gap, Ridge by closed forms, and multi-layer perceptrons with dropout, all
 following scikit-learn's conventions.
 """
@@ -12,6 +12,10 @@ from skreg.linear_model import (
     ElasticNetCV,
     Lasso,
     LassoCV,
+    MultiTaskElasticNet,
+    MultiTaskElasticNetCV,
+    MultiTaskLasso,
+    MultiTaskLassoCV,
     Ridge,
     RidgeCV,
     enet_path,
@@ -26,6 +30,10 @@ __all__ = [
     "LassoCV",
     "MLPClassifier",
     "MLPRegressor",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "Ridge",
     "RidgeCV",
     "__version__",

@@ -1,7 +1,9 @@
-"""Linear models: Lasso, ElasticNet and their paths; Ridge by closed forms."""
+"""Linear models: Lasso, ElasticNet, their multi-task versions and their paths; Ridge by closed forms."""
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV
+from skreg.linear_model._multitask import MultiTaskElasticNet, MultiTaskLasso
+from skreg.linear_model._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
 from skreg.linear_model._ridge_cv import RidgeCV
@@ -11,6 +13,10 @@ __all__ = [
     "ElasticNetCV",
     "Lasso",
     "LassoCV",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "Ridge",
     "RidgeCV",
     "enet_path",
