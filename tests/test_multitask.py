@@ -251,3 +251,24 @@ def test_enet_path_1d_unchanged_and_column_y_is_multitask():
     _, c2, _ = lasso_path(Xc, yc[:, None], alphas=4, **TIGHT)
     assert c1.shape == (X.shape[1], 4) and c2.shape == (1, X.shape[1], 4)
     assert _rel(c2[0], c1) < 1e-8
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_2d_path_on_the_gram_matrix(l1_ratio, weighted):
+    """precompute=True (or a matrix): the Gram loop, blocks of T values; same path."""
+    X, Y, rng = _problem(n=80, p=20, seed=12)
+    sw = rng.rand(X.shape[0]) + 0.3 if weighted else None
+    Xm = np.average(X, axis=0, weights=sw)
+    Yc = Y - np.average(Y, axis=0, weights=sw)
+    kw = dict(l1_ratio=l1_ratio, alphas=6, eps=1e-2, X_offset=Xm, sample_weight=sw,
+              check_input=False, **TIGHT)
+    a0, c0, _ = enet_path(X, Yc, precompute=False, **kw)
+    a1, c1, g1 = enet_path(X, Yc, precompute=True, **kw)
+    assert np.allclose(a0, a1, rtol=1e-12)
+    assert _rel(c1, c0) < 1e-7
+    assert np.all(g1 >= -1e-12)
+    Xc = X - Xm
+    G = Xc.T @ (Xc * (1.0 if sw is None else sw[:, None]))
+    _, c2, _ = enet_path(X, Yc, precompute=G, **kw)
+    assert _rel(c2, c0) < 1e-7

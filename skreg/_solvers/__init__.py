@@ -6,7 +6,7 @@ from the private modules below.
 Coordinate descent (Lasso / ElasticNet)
 ---------------------------------------
 ``solve_enet`` (X dense or CSC), ``solve_enet_gram`` (a Gram matrix) and
-``solve_l21`` (multi-task, X dense or CSC) in _cd.py pick and call the
+``solve_l21`` / ``solve_l21_gram`` (multi-task) in _cd.py pick and call the
 compiled kernels.  The compiled core gives each
 piece of math one home, after skglm's datafits / penalties / solvers:
 
@@ -35,12 +35,12 @@ response) and calls the same loop, with no copy of it.
 """
 
 # --- coordinate descent ------------------------------------------------------
-from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21
+from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21, solve_l21_gram
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
 
-_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "solve_l21", "lasso_dual_extrapolated",
-               "select_smallest"]
+_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "solve_l21", "solve_l21_gram",
+               "lasso_dual_extrapolated", "select_smallest"]
 # --- end coordinate descent --------------------------------------------------
 
 __all__ = [*_CD_EXPORTS]

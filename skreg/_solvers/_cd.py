@@ -17,9 +17,9 @@ from skreg._solvers._cd_fast import (
     l21_cd_sparse,
     lasso_dual_extrapolated,
 )
-from skreg._solvers._cd_gram import enet_cd_gram
+from skreg._solvers._cd_gram import enet_cd_gram, l21_cd_gram
 
-__all__ = ["solve_enet", "solve_enet_gram", "solve_l21"]
+__all__ = ["solve_enet", "solve_enet_gram", "solve_l21", "solve_l21_gram"]
 
 
 def _vec(a, dtype, n=None):
@@ -298,3 +298,34 @@ def solve_l21(
             col_stats["dual_known"] = True
     w, gap, tol_abs, n_iter = out
     return w.reshape(n_features, n_tasks).T, gap, tol_abs, n_iter
+
+
+def solve_l21_gram(Q, q, y_norm2, l1_reg, l2_reg, *, W_init=None, penalty_factor=None,
+                   max_iter=1000, tol=1e-4, selection="cyclic", random_state=None):
+    """The multi-task problem of :func:`solve_l21` from ``Q = X~^T S X~``, ``q = X~^T S Y``.
+
+    ``q`` has shape (n_features, n_tasks), ``W_init`` (n_tasks, n_features);
+    ``y_norm2 = sum_i s_i ||Y_i||^2``.  Same returns as :func:`solve_l21`.
+    """
+    dtype = Q.dtype if Q.dtype in (np.float32, np.float64) else np.float64
+    p = Q.shape[0]
+    q = np.asarray(q)
+    if Q.shape != (p, p) or q.ndim != 2 or q.shape[0] != p:
+        raise ValueError(f"expected Q of shape ({p}, {p}) and q of shape ({p}, n_tasks), "
+                         f"got {Q.shape} and {q.shape}")
+    n_tasks = q.shape[1]
+    Q = np.ascontiguousarray(Q, dtype=dtype)
+    w = np.zeros(p * n_tasks, dtype=dtype)
+    if W_init is not None:
+        W_init = np.asarray(W_init, dtype=dtype)
+        if W_init.shape != (n_tasks, p):
+            raise ValueError(f"W_init must have shape ({n_tasks}, {p}), got {W_init.shape}")
+        w[:] = W_init.T.ravel()
+    pf = np.ones(p) if penalty_factor is None else _vec(penalty_factor, np.float64, p)
+    t = np.dtype(dtype).type
+    w, gap, tol_abs, n_iter = l21_cd_gram(
+        w, t(l1_reg), t(l2_reg), Q, np.ascontiguousarray(q, dtype=dtype).ravel(),
+        n_tasks, t(y_norm2), pf, max_iter, t(tol), check_random_state(random_state),
+        random=selection == "random",
+    )
+    return w.reshape(p, n_tasks).T, gap, tol_abs, n_iter

@@ -155,8 +155,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Target.  A 2-D y gives scikit-learn's multi-task path: rows of the
         coefficients penalised by the L2,1 norm (see
         :class:`~skreg.MultiTaskElasticNet`), solved by block coordinate
-        descent, dense or sparse X, with ``sample_weight`` (beyond
-        scikit-learn's path); ``positive`` and ``penalty_factor`` do not apply.
+        descent, dense or sparse X, with ``sample_weight`` and ``precompute``
+        (beyond scikit-learn's path); ``positive`` and ``penalty_factor`` do
+        not apply.
     l1_ratio : float, default=0.5
         Mix between L1 (1.0) and L2 (0.0) penalties.
     eps : float, default=1e-3
@@ -239,7 +240,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     if y.ndim != 1:  # the multi-task problem, as scikit-learn's path solves it
         return multitask_path(
             X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas if isinstance(
-                alphas, Integral) else check_alphas(alphas), Xy=Xy,
+                alphas, Integral) else check_alphas(alphas), precompute=precompute, Xy=Xy,
             coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
             positive=positive, penalty_factor=penalty_factor, X_mean=X_mean,
             sample_weight=sample_weight, tol=tol, max_iter=max_iter,
