@@ -89,12 +89,18 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
     with nogil:
         for j in range(p):
             diag[j] = 0.0 if pen_excluded(P, j) else Q[j, j]
-            for t in range(T):
+            if penalty_t is EnetPenalty:
                 if diag[j] <= 0.0:
-                    w[j * T + t] = 0.0
-                if w[j * T + t] != 0.0:
-                    for k in range(p):
-                        H[k * T + t] += Q[j, k] * w[j * T + t]
+                    w[j] = 0.0
+                if w[j] != 0.0:
+                    _axpy(<int> p, w[j], &Q[j, 0], &H[0])
+            else:
+                for t in range(T):
+                    if diag[j] <= 0.0:
+                        w[j * T + t] = 0.0
+                    if w[j * T + t] != 0.0:
+                        for k in range(p):
+                            H[k * T + t] += Q[j, k] * w[j * T + t]
         while True:
             wq = _dot(<int> (p * T), &w[0], &q[0])
             wH = _dot(<int> (p * T), &w[0], &H[0])
