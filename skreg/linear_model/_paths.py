@@ -155,8 +155,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Target.  A 2-D y gives scikit-learn's multi-task path: rows of the
         coefficients penalised by the L2,1 norm (see
         :class:`~skreg.MultiTaskElasticNet`), solved by block coordinate
-        descent, dense or sparse X, with ``sample_weight`` and ``precompute``
-        (beyond scikit-learn's path); ``positive`` and ``penalty_factor`` do
+        descent, dense or sparse X, with ``sample_weight``; ``precompute=True``
+        or a matrix runs it on the Gram matrix (beyond scikit-learn, whose
+        multi-task path ignores it); ``positive`` and ``penalty_factor`` do
         not apply.
     l1_ratio : float, default=0.5
         Mix between L1 (1.0) and L2 (0.0) penalties.
