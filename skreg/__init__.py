@@ -1,6 +1,6 @@
 """skreg: scikit-learn compatible regularized estimators.
 
-Lasso and ElasticNet by compiled coordinate descent stopping on the duality
+Lasso, ElasticNet and their multi-task versions by compiled coordinate descent stopping on the duality
 gap, Ridge by closed forms, and multi-layer perceptrons with dropout, all
 following scikit-learn's conventions.
 """
@@ -14,6 +14,10 @@ from skreg.linear_model import (
     LassoCV,
     LogisticRegression,
     LogisticRegressionCV,
+    MultiTaskElasticNet,
+    MultiTaskElasticNetCV,
+    MultiTaskLasso,
+    MultiTaskLassoCV,
     Ridge,
     RidgeCV,
     RidgeClassifier,
@@ -32,6 +36,10 @@ __all__ = [
     "LogisticRegressionCV",
     "MLPClassifier",
     "MLPRegressor",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "Ridge",
     "RidgeCV",
     "RidgeClassifier",

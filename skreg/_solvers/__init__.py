@@ -5,14 +5,21 @@ from the private modules below.
 
 Coordinate descent (Lasso / ElasticNet)
 ---------------------------------------
-``solve_enet`` (X dense or CSC) and ``solve_enet_gram`` (a Gram matrix) in
-_cd.py pick and call the compiled kernels.  The compiled core gives each
+``solve_enet`` (X dense or CSC), ``solve_enet_gram`` (a Gram matrix) and
+``solve_l21`` / ``solve_l21_gram`` (multi-task) in _cd.py pick and call the
+compiled kernels.  The compiled core gives each
 piece of math one home, after skglm's datafits / penalties / solvers:
 
 * _datafit_quadratic.pxd: weighted least squares with implicit centering
   (column products, residual state and moves, column statistics, X~^T v);
 * _penalty_enet.pxd: the elastic net with glmnet's factors (prox, value,
   dual norm, Gap Safe distance, its duality gap from the datafit's pieces);
+* _datafit_multitask.pxd: its block generalisation, T targets sharing X
+  (task t's state is the quadratic datafit's; BLAS over the T tasks);
+* _penalty_l21.pxd: the multi-task L2,1 penalty (block soft-thresholding,
+  row-norm dual, its gap), W's rows the coordinates;
+* _coordinate.pxd: one coordinate of the loop, a block of T values (T = 1
+  for the elastic net compiles to the scalar code);
 * _penalties.pxd: the fused type ``penalty_t`` over the penalty structs and
   the ``pen_*`` functions the loops call (resolved at compile time);
 * _gap.pxd: the pair's duality gap on X, the Lasso dual of a candidate point
@@ -35,12 +42,12 @@ _sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
 """
 
 # --- coordinate descent ------------------------------------------------------
-from skreg._solvers._cd import solve_enet, solve_enet_gram
+from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21, solve_l21_gram
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
 
-_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "lasso_dual_extrapolated",
-               "select_smallest"]
+_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "solve_l21", "solve_l21_gram",
+               "lasso_dual_extrapolated", "select_smallest"]
 # --- end coordinate descent --------------------------------------------------
 
 

@@ -13,11 +13,13 @@ from sklearn.utils import check_random_state
 from skreg._solvers._cd_fast import (
     enet_cd_dense,
     enet_cd_sparse,
+    l21_cd_dense,
+    l21_cd_sparse,
     lasso_dual_extrapolated,
 )
-from skreg._solvers._cd_gram import enet_cd_gram
+from skreg._solvers._cd_gram import enet_cd_gram, l21_cd_gram
 
-__all__ = ["solve_enet", "solve_enet_gram"]
+__all__ = ["solve_enet", "solve_enet_gram", "solve_l21", "solve_l21_gram"]
 
 
 def _vec(a, dtype, n=None):
@@ -190,3 +192,140 @@ def solve_enet_gram(
         t(tol), check_random_state(random_state),
         random=selection == "random", positive=bool(positive),
     )
+
+
+def solve_l21(
+    X,
+    Y,
+    l1_reg,
+    l2_reg,
+    *,
+    W_init=None,
+    X_mean=None,
+    sample_weight=None,
+    penalty_factor=None,
+    max_iter=1000,
+    tol=1e-4,
+    selection="cyclic",
+    random_state=None,
+    screening=True,
+    working_set=True,
+    anderson=True,
+    verbose=False,
+    cycling=True,
+    col_stats=None,
+    W_pred=None,
+):
+    """Solve one multi-task (L2,1) problem by block coordinate descent.
+
+    Minimises ``0.5 * sum_i s_i ||Y_i - (x_i - X_mean) @ W.T||**2
+    + sum_j pf_j (l1_reg ||W[:, j]||_2 + 0.5 * l2_reg ||W[:, j]||**2)``
+    with W of shape (n_tasks, n_features), as scikit-learn's ``coef_``: the
+    loop of :func:`solve_enet`, each coordinate a block of n_tasks values.
+
+    Parameters are those of :func:`solve_enet`, with ``Y`` of shape
+    (n_samples, n_tasks), ``W_init`` and ``W_pred`` of shape (n_tasks,
+    n_features); ``tol`` is relative to ``sum_i s_i ||Y_i||**2``.
+
+    Returns
+    -------
+    W : ndarray of shape (n_tasks, n_features), X's dtype
+    gap, tol_abs, n_iter : as :func:`solve_enet`.
+    """
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    n_samples, n_features = X.shape
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[0] != n_samples:
+        raise ValueError(f"Y must have shape ({n_samples}, n_tasks), got {Y.shape}")
+    n_tasks = Y.shape[1]
+    # the kernel's layouts: W p x T row-major (coef_.T), Y task-major
+    w = np.zeros(n_features * n_tasks, dtype=dtype)
+    if W_init is not None:
+        W_init = np.asarray(W_init, dtype=dtype)
+        if W_init.shape != (n_tasks, n_features):
+            raise ValueError(f"W_init must have shape ({n_tasks}, {n_features}), "
+                             f"got {W_init.shape}")
+        w[:] = W_init.T.ravel()
+    y = np.ascontiguousarray(Y.T, dtype=dtype).ravel()
+    sw = _vec(sample_weight, dtype, n_samples)
+    xm = _vec(X_mean, dtype, n_features)
+    pf = np.ones(n_features) if penalty_factor is None else _vec(
+        penalty_factor, np.float64, n_features
+    )
+    common = dict(
+        random=selection == "random",
+        screening=screening,
+        working_set=working_set,
+        anderson=anderson,
+        verbose=bool(verbose),
+        cycling=bool(cycling),
+    )
+    if W_pred is not None:
+        common["w_pred"] = np.ascontiguousarray(np.asarray(W_pred, dtype=dtype).T).ravel()
+    if col_stats is not None:
+        if "stats" not in col_stats:
+            col_stats["stats"] = np.empty(2 * n_features, dtype=dtype)
+            col_stats["known"] = False
+        common["col_stats"] = col_stats["stats"]
+        common["col_stats_known"] = col_stats["known"]
+        if l2_reg == 0 and l1_reg > 0 and lasso_dual_extrapolated(n_samples, n_features):
+            if "dual_u" not in col_stats:
+                col_stats["dual_u"] = np.empty(n_samples * n_tasks, dtype=dtype)
+                col_stats["dual_corr"] = np.empty(n_features * n_tasks, dtype=dtype)
+                col_stats["dual_known"] = False
+            common["dual_u"] = col_stats["dual_u"]
+            common["dual_corr"] = col_stats["dual_corr"]
+            common["dual_known"] = col_stats["dual_known"]
+    t = np.dtype(dtype).type
+    rng = check_random_state(random_state)
+    if sp.issparse(X):
+        if X.format != "csc":
+            X = X.tocsc()
+        if not X.has_sorted_indices:
+            X = X.sorted_indices()
+        out = l21_cd_sparse(
+            w, t(l1_reg), t(l2_reg), np.asarray(X.data, dtype=dtype),
+            X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
+            n_samples, y, n_tasks, sw, xm, pf, max_iter, t(tol), rng, **common,
+        )
+    else:
+        X = np.asfortranarray(X, dtype=dtype)
+        out = l21_cd_dense(w, t(l1_reg), t(l2_reg), X, y, n_tasks, sw, xm, pf,
+                           max_iter, t(tol), rng, **common)
+    if col_stats is not None:
+        col_stats["known"] = True
+        if "dual_u" in common:
+            col_stats["dual_known"] = True
+    w, gap, tol_abs, n_iter = out
+    return w.reshape(n_features, n_tasks).T, gap, tol_abs, n_iter
+
+
+def solve_l21_gram(Q, q, y_norm2, l1_reg, l2_reg, *, W_init=None, penalty_factor=None,
+                   max_iter=1000, tol=1e-4, selection="cyclic", random_state=None):
+    """The multi-task problem of :func:`solve_l21` from ``Q = X~^T S X~``, ``q = X~^T S Y``.
+
+    ``q`` has shape (n_features, n_tasks), ``W_init`` (n_tasks, n_features);
+    ``y_norm2 = sum_i s_i ||Y_i||^2``.  Same returns as :func:`solve_l21`.
+    """
+    dtype = Q.dtype if Q.dtype in (np.float32, np.float64) else np.float64
+    p = Q.shape[0]
+    q = np.asarray(q)
+    if Q.shape != (p, p) or q.ndim != 2 or q.shape[0] != p:
+        raise ValueError(f"expected Q of shape ({p}, {p}) and q of shape ({p}, n_tasks), "
+                         f"got {Q.shape} and {q.shape}")
+    n_tasks = q.shape[1]
+    Q = np.ascontiguousarray(Q, dtype=dtype)
+    w = np.zeros(p * n_tasks, dtype=dtype)
+    if W_init is not None:
+        W_init = np.asarray(W_init, dtype=dtype)
+        if W_init.shape != (n_tasks, p):
+            raise ValueError(f"W_init must have shape ({n_tasks}, {p}), got {W_init.shape}")
+        w[:] = W_init.T.ravel()
+    pf = np.ones(p) if penalty_factor is None else _vec(penalty_factor, np.float64, p)
+    t = np.dtype(dtype).type
+    w, gap, tol_abs, n_iter = l21_cd_gram(
+        w, t(l1_reg), t(l2_reg), Q, np.ascontiguousarray(q, dtype=dtype).ravel(),
+        n_tasks, t(y_norm2), pf, max_iter, t(tol), check_random_state(random_state),
+        random=selection == "random",
+    )
+    return w.reshape(p, n_tasks).T, gap, tol_abs, n_iter

@@ -51,7 +51,7 @@ Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
 """
 
 from cython cimport floating
-from libc.math cimport fabs, sqrt, INFINITY
+from libc.math cimport sqrt, INFINITY
 from libc.stdint cimport int32_t, uint32_t
 
 import numpy as np
@@ -59,15 +59,15 @@ import numpy as np
 from skreg._solvers._accelerators cimport (
     ANDERSON_K, RAND_R_MAX, _anderson, _push_extrapolate, _rand_int, _select_smallest,
 )
-from skreg._solvers._datafit_quadratic cimport (
-    Layout, Resid, _col_stats, _grad, _move, _set_coef,
-)
+from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set, blk_update
+from skreg._solvers._datafit_quadratic cimport Layout, Resid, _col_stats
 from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _gap_rounding, _primal
 from skreg._solvers._penalties cimport (
-    pen_dist, pen_dist_margin, pen_excluded, pen_free, pen_lasso_dual, pen_project,
-    pen_prox, pen_sparse, penalty_t,
+    pen_block, pen_dist, pen_dist_margin, pen_excluded, pen_free, pen_lasso_dual,
+    pen_sparse, penalty_t,
 )
 from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
+from skreg._solvers._penalty_l21 cimport L21Penalty
 
 from skreg._solvers._convergence import kernel_result
 
@@ -101,13 +101,14 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     else:
         dtype = np.float64
     cdef Py_ssize_t n = L.n_samples, p = L.n_features, max_iter = opt.max_iter
+    cdef Py_ssize_t t, T = pen_block(P)  # a coordinate is a block of T values
     cdef Py_ssize_t i, j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
     cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
     cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
-    cdef floating[::1] r = np.empty(n, dtype=dtype)
+    cdef floating[::1] r = np.empty(n * T, dtype=dtype)
     cdef floating[::1] norm2 = np.zeros(p, dtype=dtype)
     cdef floating[::1] xs = np.zeros(p, dtype=dtype)
-    cdef floating[::1] XtA = np.zeros(p, dtype=dtype)
+    cdef floating[::1] XtA = np.zeros(p * T, dtype=dtype)
     cdef floating[::1] score = np.empty(p, dtype=dtype)
     cdef floating[::1] scratch = np.empty(p if opt.working_set else 0, dtype=dtype)
     cdef int32_t[::1] active = np.arange(p, dtype=np.int32)
@@ -119,14 +120,19 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
     cdef floating[::1] w_ws_prev = np.empty(0, dtype=dtype)
     cdef bint extrapolate = pen_lasso_dual(P) and lasso_dual_extrapolated(n, p)
-    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n if extrapolate else 0,
+    cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n * T if extrapolate else 0,
                                         dtype=dtype)
-    cdef floating[::1] racc = np.empty(n if extrapolate else 0, dtype=dtype)
-    cdef floating[::1] corr = np.empty(p if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] racc = np.empty(n * T if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] corr = np.empty(p * T if extrapolate else 0, dtype=dtype)
+    cdef floating[::1] w_keep = np.empty(p * T if w_pred != NULL else 0, dtype=dtype)
+    cdef floating[::1] buf = np.empty(2 * T, dtype=dtype)
+    # the residual states, one per task (one local struct for T = 1)
+    cdef double[::1] st_buf = np.zeros(3 * T if T > 1 else 0)
+    cdef Resid st1
+    cdef Resid* st = &st1 if T == 1 else <Resid*> &st_buf[0]
     cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
-    cdef Resid st
     cdef GapParts gp
-    cdef floating g, w_j, w_new, d_w_max, w_max, v
+    cdef floating d_w_max, w_max, v
     cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
     cdef double dist, p_old, p_new, d_best = -INFINITY, d_cand, d_acc, scale_cand
     cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
@@ -146,6 +152,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
         for i in range(n):
             st.s_total += sw[i] if L.weighted else 1.0
             r[i] = 1.0
+        for t in range(1, T):
+            st[t].s_total = st.s_total
         for j in range(p):
             if opt.stats_known:  # computed by an earlier call on the same X (a path)
                 xs[j] = stats[j]
@@ -160,32 +168,37 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 n_free += 1
         # residual state for the initial w
         y_norm2 = 0.0
-        st.rsum = 0.0
-        st.c = 0.0
-        for i in range(n):
-            v = sw[i] if L.weighted else 1.0
-            r[i] = v * y[i]
-            y_norm2 += v * y[i] * y[i]
-            st.rsum += r[i]
+        for t in range(T):
+            st[t].rsum = 0.0
+            st[t].c = 0.0
+            for i in range(n):
+                v = sw[i] if L.weighted else 1.0
+                r[t * n + i] = v * y[t * n + i]
+                y_norm2 += v * y[t * n + i] * y[t * n + i]
+                st[t].rsum += r[t * n + i]
         for j in range(p):
-            if w[j] != 0.0:
+            if blk_nonzero(P, &w[0], j):
                 if norm2[j] == 0.0 or pen_excluded(P, j):
-                    w[j] = 0.0
+                    for t in range(T):
+                        w[j * T + t] = 0.0
                 else:
-                    _move(L, xv, sw, xm, &xs[0], j, w[j], &r[0], &st)
+                    blk_move(L, xv, sw, xm, &xs[0], P, j, &w[j * T], &r[0], st)
         if w_pred != NULL:
             # a path's predicted start (extrapolated along the path): taken
             # only if it beats the warm start w on this alpha's objective
-            p_old = _primal(L, sw, &r[0], &st, &w[0], P, NULL, p)
+            p_old = _primal(L, sw, &r[0], st, &w[0], P, NULL, p)
             for j in range(p):
-                score[j] = w[j]
-                v = pen_project(P, j, w_pred[j]) if norm2[j] > 0.0 else 0.0
-                _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, v, &r[0], &st)
-            p_new = _primal(L, sw, &r[0], &st, &w[0], P, NULL, p)
+                for t in range(T):
+                    w_keep[j * T + t] = w[j * T + t]
+                blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j,
+                        &w_pred[j * T] if norm2[j] > 0.0 else NULL, True, &r[0], st,
+                        &buf[0])
+            p_new = _primal(L, sw, &r[0], st, &w[0], P, NULL, p)
             predicted = p_new < p_old
             if not predicted:
                 for j in range(p):
-                    _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, score[j], &r[0], &st)
+                    blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j, &w_keep[j * T], False,
+                            &r[0], st, &buf[0])
         tol_abs = tol * y_norm2
         if extrapolate and opt.dual_known:
             # a path's previous best dual point, rescaled to this alpha: for a
@@ -203,7 +216,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
 
     while True:
         with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], &st, &XtA[0],
+            gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
                        NULL, p, &gp)
             scale = gp.scale
             gap_cand = gap
@@ -213,7 +226,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 # and priorities use this iteration's best point and its own gap
                 d_cand = gp.primal - gap + 0.5 * gp.unpen
                 prio = &XtA[0]
-                if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
+                if _push_extrapolate(&rhist[0], &n_rhist, n * T, &r[0], &racc[0]):
                     d_acc = _dual_value(L, xv, sw, xm, y, P, &norm2[0], &racc[0], NULL,
                                         p, &corr[0], &scale_cand)
                     if d_acc > d_cand:
@@ -224,9 +237,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 if d_cand > d_best:
                     d_best = d_cand
                     if dual_u != NULL:  # hand the best dual point on (a path)
-                        for i in range(n):
+                        for i in range(n * T):
                             dual_u[i] = racc[i] if prio == &corr[0] else r[i]
-                        for j in range(p):
+                        for j in range(p * T):
                             dual_corr[j] = prio[j]
                 gap = gp.primal - d_best + 0.5 * gp.unpen
             if epoch > 0 and gap <= tol_abs or (
@@ -253,18 +266,19 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 nnz = 0
                 for i in range(n_cand):
                     j = cand[i]
-                    dist = pen_dist(P, j, prio[j], scale, norm2[j]) if working_set or \
-                        screening else 0.0
+                    dist = pen_dist(P, j, &prio[j * T], scale, norm2[j]) if \
+                        working_set or screening else 0.0
                     # screened only beyond rounding: at a gap near zero (tol=0, or
                     # a path's prediction) a feature of the support has dist at
                     # rounding level, and removing it would stall the solver
                     if screening and dist > radius + pen_dist_margin(P, j, norm2[j],
                                                                     screen_eps):
-                        _set_coef(L, xv, sw, xm, &xs[0], &w[0], j, 0.0, &r[0], &st)
+                        blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j, NULL, False, &r[0],
+                                st, &buf[0])
                         continue
                     active[k] = <int32_t> j
                     k += 1
-                    if w[j] != 0.0 or pen_free(P, j):
+                    if blk_nonzero(P, &w[0], j) or pen_free(P, j):
                         score[j] = -INFINITY
                         nnz += 1
                     else:
@@ -288,10 +302,10 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
                                  &ws[0])
             inner_tol = max(0.3 * gap, tol_abs)
-        if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws:
-            hist = np.empty((ANDERSON_K + 1) * n_ws, dtype=dtype)
-            w_acc = np.empty(n_ws, dtype=dtype)
-            w_ws_prev = np.empty(n_ws, dtype=dtype)
+        if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws * T:
+            hist = np.empty((ANDERSON_K + 1) * n_ws * T, dtype=dtype)
+            w_acc = np.empty(n_ws * T, dtype=dtype)
+            w_ws_prev = np.empty(n_ws * T, dtype=dtype)
 
         with nogil:
             n_hist = 0
@@ -314,21 +328,15 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                         j = cur[_rand_int(<uint32_t> n_cur, &seed)]
                     else:
                         j = cur[f_iter]
-                    w_j = w[j]
-                    g = _grad(L, xv, xm, &xs[0], j, &r[0], &st) + w_j * norm2[j]
-                    w_new = pen_prox(P, j, g, norm2[j])
-                    if w_new != w_j:
-                        _move(L, xv, sw, xm, &xs[0], j, w_new - w_j, &r[0], &st)
-                        w[j] = w_new
-                        d_w_max = max(d_w_max, fabs(w_new - w_j))
-                    w_max = max(w_max, fabs(w_new))
+                    blk_update(L, xv, sw, xm, &xs[0], P, j, &w[0], &r[0], st,
+                               norm2[j], &d_w_max, &w_max, &buf[0])
                 epoch += 1
                 inner_epoch += 1
                 was_full = full
                 if full:
                     n_sub = 0
                     for k in range(n_ws):
-                        if w[ws[k]] != 0.0:
+                        if blk_nonzero(P, &w[0], ws[k]):
                             sub[n_sub] = ws[k]
                             n_sub += 1
                     full = n_sub == 0 or n_sub == n_ws or not cycling
@@ -340,22 +348,25 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
 
                 if anderson and not random:
                     for k in range(n_ws):
-                        hist[n_hist * n_ws + k] = w[ws[k]]
+                        for t in range(T):
+                            hist[(n_hist * n_ws + k) * T + t] = w[ws[k] * T + t]
                     n_hist += 1
                     if n_hist == ANDERSON_K + 1:
                         n_hist = 0
-                        if _anderson(&hist[0], n_ws, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], &st, &w[0], P, &ws[0], n_ws)
+                        if _anderson(&hist[0], n_ws * T, &w_acc[0]):
+                            p_old = _primal(L, sw, &r[0], st, &w[0], P, &ws[0], n_ws)
                             for k in range(n_ws):
                                 j = ws[k]
-                                w_ws_prev[k] = w[j]
-                                _set_coef(L, xv, sw, xm, &xs[0], &w[0], j,
-                                          pen_project(P, j, w_acc[k]), &r[0], &st)
-                            p_new = _primal(L, sw, &r[0], &st, &w[0], P, &ws[0], n_ws)
+                                for t in range(T):
+                                    w_ws_prev[k * T + t] = w[j * T + t]
+                                blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j,
+                                        &w_acc[k * T], True, &r[0], st, &buf[0])
+                            p_new = _primal(L, sw, &r[0], st, &w[0], P, &ws[0], n_ws)
                             if not (p_new < p_old):
                                 for k in range(n_ws):
-                                    _set_coef(L, xv, sw, xm, &xs[0], &w[0], ws[k],
-                                              w_ws_prev[k], &r[0], &st)
+                                    blk_set(L, xv, sw, xm, &xs[0], P, &w[0], ws[k],
+                                            &w_ws_prev[k * T], False, &r[0], st,
+                                            &buf[0])
 
                 if not was_full and epoch < max_iter:
                     continue
@@ -373,14 +384,15 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     last_check = inner_epoch
                     if ws_is_all:
                         break  # the outer loop computes the full gap
-                    gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], &st,
+                    gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                   &XtA[0], &ws[0], n_ws, &gp)
                     if extrapolate:
                         # any dual point feasible for the whole problem is feasible
                         # for the working set's: the best one seen (often the warm
                         # start's) competes with the residual and its extrapolation
                         d_in_best = max(d_in_best, gp.primal - gap_in + 0.5 * gp.unpen)
-                        if _push_extrapolate(&rhist[0], &n_rhist, n, &r[0], &racc[0]):
+                        if _push_extrapolate(&rhist[0], &n_rhist, n * T, &r[0],
+                                             &racc[0]):
                             d_in_best = max(d_in_best, _dual_value(
                                 L, xv, sw, xm, y, P, &norm2[0], &racc[0], &ws[0], n_ws,
                                 &corr[0], &scale_cand))
@@ -412,11 +424,6 @@ cdef object _solve_enet(Layout* L, const floating* xv, const floating* sw,
                         Py_ssize_t max_iter, double tol, object rng, dict options):
     """The elastic net's penalty and the options, then :func:`_cd_solve`."""
     cdef EnetPenalty P
-    cdef Options opt
-    cdef floating[::1] col_stats = options.get("col_stats")
-    cdef floating[::1] dual_u = options.get("dual_u")
-    cdef floating[::1] dual_corr = options.get("dual_corr")
-    cdef floating[::1] w_pred = options.get("w_pred")
     if L.n_samples == 0 or L.n_features == 0:
         return np.asarray(w), 0.0, 0.0, 0
     if penalty_factor.shape[0] != L.n_features:
@@ -425,6 +432,23 @@ cdef object _solve_enet(Layout* L, const floating* xv, const floating* sw,
     P.beta = beta
     P.pf = &penalty_factor[0]
     P.positive = options.get("positive", False)
+    return _solve(L, xv, sw, xm, y, w, &P, max_iter, tol, rng, options)
+
+
+cdef object _solve(Layout* L, const floating* xv, const floating* sw,
+                   const floating* xm, const floating[::1] y, floating[::1] w,
+                   const penalty_t* P, Py_ssize_t max_iter, double tol, object rng,
+                   dict options):
+    """The options and a path's buffers (sized by the block T), then :func:`_cd_solve`."""
+    cdef Options opt
+    cdef Py_ssize_t T = pen_block(P)
+    cdef floating[::1] col_stats = options.get("col_stats")
+    cdef floating[::1] dual_u = options.get("dual_u")
+    cdef floating[::1] dual_corr = options.get("dual_corr")
+    cdef floating[::1] w_pred = options.get("w_pred")
+    if y.shape[0] != L.n_samples * T or w.shape[0] != L.n_features * T:
+        raise ValueError(f"y and w must have lengths {L.n_samples * T} and "
+                         f"{L.n_features * T}")
     opt.max_iter = max_iter
     opt.tol = tol
     opt.random = options.get("random", False)
@@ -435,11 +459,11 @@ cdef object _solve_enet(Layout* L, const floating* xv, const floating* sw,
     opt.cycling = options.get("cycling", True)
     opt.stats_known = options.get("col_stats_known", False) and col_stats is not None
     opt.dual_known = options.get("dual_known", False) and dual_u is not None
-    return _cd_solve(L, xv, sw, xm, &y[0], w, &P, &opt, rng,
+    return _cd_solve(L, xv, sw, xm, &y[0], w, P, &opt, rng,
                      _buf_ptr(col_stats, 2 * L.n_features, "col_stats"),
-                     _buf_ptr(dual_u, L.n_samples, "dual_u"),
-                     _buf_ptr(dual_corr, L.n_features, "dual_corr"),
-                     _buf_ptr(w_pred, L.n_features, "w_pred"))
+                     _buf_ptr(dual_u, L.n_samples * T, "dual_u"),
+                     _buf_ptr(dual_corr, L.n_features * T, "dual_corr"),
+                     _buf_ptr(w_pred, L.n_features * T, "w_pred"))
 
 
 def enet_cd_dense(floating[::1] w, double alpha, double beta,
@@ -500,6 +524,74 @@ def enet_cd_sparse(floating[::1] w, double alpha, double beta,
     return _solve_enet(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                        _ptr_or_null(X_mean), y, w, alpha, beta, penalty_factor,
                        max_iter, tol, rng, options)
+
+
+# --- multi-task (L2,1) entry points ---------------------------------------------
+
+cdef object _solve_l21(Layout* L, const floating* xv, const floating* sw,
+                       const floating* xm, const floating[::1] y, floating[::1] w,
+                       double alpha, double beta, const double[::1] penalty_factor,
+                       Py_ssize_t n_tasks, Py_ssize_t max_iter, double tol, object rng,
+                       dict options):
+    """The L2,1 penalty (blocks of n_tasks), then the same loop :func:`_cd_solve`."""
+    cdef L21Penalty P
+    if L.n_samples == 0 or L.n_features == 0 or n_tasks == 0:
+        return np.asarray(w), 0.0, 0.0, 0
+    if penalty_factor.shape[0] != L.n_features:
+        raise ValueError(f"penalty_factor must have length {L.n_features}")
+    P.alpha = alpha
+    P.beta = beta
+    P.pf = &penalty_factor[0]
+    P.n_tasks = n_tasks
+    return _solve(L, xv, sw, xm, y, w, &P, max_iter, tol, rng, options)
+
+
+def l21_cd_dense(floating[::1] w, double alpha, double beta,
+                 const floating[::1, :] X, const floating[::1] Y, Py_ssize_t n_tasks,
+                 const floating[::1] sample_weight, const floating[::1] X_mean,
+                 const double[::1] penalty_factor, Py_ssize_t max_iter,
+                 double tol, object rng, **options):
+    """Block coordinate descent for the multi-task (L2,1) problem on a dense X.
+
+    Minimises 1/2 sum_t sum_i s_i (Y_it - (x_i - m) @ W_t)^2
+    + sum_j pf_j (alpha ||W_j||_2 + beta / 2 ||W_j||_2^2).  ``w`` is W
+    (p x n_tasks) row-major, flattened, updated in place; ``Y`` the targets
+    task-major (n_tasks x n), flattened.  Options, state buffers (sized
+    n n_tasks and p n_tasks) and returns as :func:`enet_cd_dense`;
+    ``positive`` does not apply.
+    """
+    cdef Layout L
+    L.n_samples = X.shape[0]
+    L.n_features = X.shape[1]
+    L.sparse = False
+    L.indices = NULL
+    L.indptr = NULL
+    L.weighted = sample_weight.shape[0] > 0
+    L.centered = X_mean.shape[0] > 0
+    return _solve_l21(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
+                      _ptr_or_null(sample_weight), _ptr_or_null(X_mean), Y, w, alpha,
+                      beta, penalty_factor, n_tasks, max_iter, tol, rng, options)
+
+
+def l21_cd_sparse(floating[::1] w, double alpha, double beta,
+                  const floating[::1] X_data, const int32_t[::1] X_indices,
+                  const int32_t[::1] X_indptr, Py_ssize_t n_samples,
+                  const floating[::1] Y, Py_ssize_t n_tasks,
+                  const floating[::1] sample_weight, const floating[::1] X_mean,
+                  const double[::1] penalty_factor, Py_ssize_t max_iter,
+                  double tol, object rng, **options):
+    """:func:`l21_cd_dense` on a CSC X given by (data, indices, indptr)."""
+    cdef Layout L
+    L.n_samples = n_samples
+    L.n_features = X_indptr.shape[0] - 1
+    L.sparse = True
+    L.indices = &X_indices[0] if X_indices.shape[0] > 0 else NULL
+    L.indptr = &X_indptr[0]
+    L.weighted = sample_weight.shape[0] > 0
+    L.centered = X_mean.shape[0] > 0
+    return _solve_l21(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
+                      _ptr_or_null(X_mean), Y, w, alpha, beta, penalty_factor,
+                      n_tasks, max_iter, tol, rng, options)
 
 
 def _select_smallest_py(const int32_t[::1] active, const double[::1] score, Py_ssize_t k):

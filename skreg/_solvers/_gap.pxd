@@ -8,14 +8,19 @@ from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t
 
 from skreg._solvers._blas cimport _dot
+from skreg._solvers._datafit_multitask cimport _correlations_blk, _resid_norm2_blk
 from skreg._solvers._datafit_quadratic cimport (
     Layout, Resid, _correlations, _fold, _resid_norm2,
 )
 from skreg._solvers._penalties cimport (
-    pen_dual_bound, pen_dual_norm, pen_excluded, pen_free, pen_gap, pen_primal,
-    pen_strength, penalty_t,
+    pen_block, pen_coef_norm, pen_dual_bound, pen_dual_norm, pen_excluded, pen_free,
+    pen_gap, pen_primal, pen_strength, penalty_t,
 )
-from skreg._solvers._penalty_enet cimport GapParts
+from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
+
+# Block penalties (pen_block(P) = T > 1: the multi-task L2,1) pair with the
+# multi-task datafit: r and y are T x n, XtA and corr p x T, st T states;
+# for T = 1 every function below is the single-task code.
 
 
 cdef inline double _gap(const Layout* L, const floating* xv, const floating* sw,
@@ -28,10 +33,17 @@ cdef inline double _gap(const Layout* L, const floating* xv, const floating* sw,
     The datafit's part (R^T S R, R^T S y, X~^T S R; feats = NULL means every
     feature, dense: one gemv), then the penalty's (:func:`pen_gap`).
     """
-    _fold(L, sw, r, st)
-    _correlations(L, xv, xm, r, <floating> st.rsum, feats, n_feats, XtA)
-    return pen_gap(P, L.n_features, feats, n_feats, w, norm2, _resid_norm2(L, sw, r),
-                   _dot(<int> L.n_samples, r, y), XtA, gp)
+    cdef double R_norm2
+    if penalty_t is EnetPenalty:
+        _fold(L, sw, r, st)
+        _correlations(L, xv, xm, r, <floating> st.rsum, feats, n_feats, XtA)
+        return pen_gap(P, L.n_features, feats, n_feats, w, norm2,
+                       _resid_norm2(L, sw, r), _dot(<int> L.n_samples, r, y), XtA, gp)
+    else:
+        R_norm2 = _resid_norm2_blk(L, sw, r, st, P.n_tasks)
+        _correlations_blk(L, xv, xm, r, st, P.n_tasks, feats, n_feats, XtA)
+        return pen_gap(P, L.n_features, feats, n_feats, w, norm2, R_norm2,
+                       _dot(<int> (L.n_samples * P.n_tasks), r, y), XtA, gp)
 
 
 cdef inline double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
@@ -50,14 +62,15 @@ cdef inline double _gap_rounding(const Layout* L, const floating* w, const float
     estimate is multiplied by 4 sqrt(n) + 16, the growth of a sum of n
     rounded terms with room to spare.
     """
-    cdef Py_ssize_t j, n = L.n_samples, p = L.n_features
+    cdef Py_ssize_t j, n = L.n_samples * pen_block(P), p = L.n_features
     cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
     cdef double raw, m, M = 0.0, dR, rel = 0.0, v
     cdef double nr = sqrt(max(gp.R_norm2, 0.0))
     for j in range(p):
-        if norm2[j] > 0.0 and w[j] != 0.0:
+        v = pen_coef_norm(P, w, j)
+        if norm2[j] > 0.0 and v != 0.0:
             m = xm[j] if L.centered else 0.0
-            M += fabs(w[j]) * sqrt(norm2[j] + s_total * m * m)
+            M += v * sqrt(norm2[j] + s_total * m * m)
     dR = eps * (sqrt(y_norm2) + M)
     for j in range(p):
         if norm2[j] <= 0.0 or pen_free(P, j) or pen_excluded(P, j):
@@ -83,9 +96,11 @@ cdef inline double _dual_from_corr(const Layout* L, const floating* sw, const fl
     objective is a concave parabola in c, so c = clip(u^T y / u^T S^-1 u, 0,
     c_max)).
     """
-    cdef double un2, uy, dual_norm, c, c_max
-    un2 = _resid_norm2(L, sw, u)
-    uy = _dot(<int> L.n_samples, u, y)
+    cdef double un2 = 0.0, uy, dual_norm, c, c_max
+    cdef Py_ssize_t t, T = pen_block(P)
+    for t in range(T):
+        un2 += _resid_norm2(L, sw, u + t * L.n_samples)
+    uy = _dot(<int> (L.n_samples * T), u, y)
     dual_norm = pen_dual_norm(P, corr, norm2, feats, n_feats, L.n_features)
     if un2 <= 0.0:
         scale_out[0] = 0.0
@@ -105,9 +120,12 @@ cdef inline double _dual_value(const Layout* L, const floating* xv, const floati
     """:func:`_dual_from_corr` at u, filling corr[j] = x~_j^T u for j in feats."""
     cdef Py_ssize_t i
     cdef floating usum = 0.0
-    for i in range(L.n_samples):
-        usum += u[i]
-    _correlations(L, xv, xm, u, usum, feats, n_feats, corr)
+    if penalty_t is EnetPenalty:
+        for i in range(L.n_samples):
+            usum += u[i]
+        _correlations(L, xv, xm, u, usum, feats, n_feats, corr)
+    else:
+        _correlations_blk(L, xv, xm, u, NULL, P.n_tasks, feats, n_feats, corr)
     return _dual_from_corr(L, sw, y, P, norm2, u, corr, feats, n_feats, scale_out)
 
 
@@ -115,5 +133,9 @@ cdef inline double _primal(const Layout* L, const floating* sw, floating* r, Res
                     const floating* w, const penalty_t* P, const int32_t* feats,
                     Py_ssize_t n_feats) noexcept nogil:
     """P(w) from the residual state; the support of w lies in feats (NULL: all)."""
-    _fold(L, sw, r, st)
-    return pen_primal(P, _resid_norm2(L, sw, r), w, feats, n_feats, L.n_features)
+    if penalty_t is EnetPenalty:
+        _fold(L, sw, r, st)
+        return pen_primal(P, _resid_norm2(L, sw, r), w, feats, n_feats, L.n_features)
+    else:
+        return pen_primal(P, _resid_norm2_blk(L, sw, r, st, P.n_tasks), w, feats,
+                          n_feats, L.n_features)

@@ -1,9 +1,11 @@
-"""Linear models: Lasso, ElasticNet and their paths; Ridge by closed forms."""
+"""Linear models: Lasso, ElasticNet, their multi-task versions and their paths; Ridge by closed forms."""
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV
 from skreg.linear_model._logistic import LogisticRegression
 from skreg.linear_model._logistic_cv import LogisticRegressionCV
+from skreg.linear_model._multitask import MultiTaskElasticNet, MultiTaskLasso
+from skreg.linear_model._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
 from skreg.linear_model._ridge_classifier import RidgeClassifier, RidgeClassifierCV
@@ -16,6 +18,10 @@ __all__ = [
     "LassoCV",
     "LogisticRegression",
     "LogisticRegressionCV",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "Ridge",
     "RidgeCV",
     "RidgeClassifier",

@@ -126,12 +126,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                 dict(copy=False, dtype=[np.float64, np.float32], ensure_2d=False),
             ),
         )
-        if y.ndim > 1 and y.shape[1] > 1:
-            raise ValueError(
-                f"For multi-task outputs, use MultiTask{self.__class__.__name__} "
-                "(scikit-learn); skreg's CV estimators take a 1-D y."
-            )
-        y = column_or_1d(y, warn=True).astype(X.dtype, copy=False)
+        y = self._check_target(y).astype(X.dtype, copy=False)
         check_consistent_length(X, y)  # validate_separately does not
         n_samples, n_features = X.shape
         if isinstance(sample_weight, Real):
@@ -245,12 +240,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         if isinstance(precompute, str):
             precompute = bool(use_gram)
         model = self._get_estimator(best_l1_ratio).set_params(
-            alpha=best_alpha, fit_intercept=self.fit_intercept,
-            precompute=precompute, max_iter=self.max_iter, tol=self.tol,
-            copy_X=self.copy_X, positive=self.positive,
-            random_state=self.random_state, selection=self.selection,
-            penalty_factor=self.penalty_factor,
-        )
+            alpha=best_alpha, **self._refit_params(precompute))
         model.fit(X, y, sample_weight=sample_weight)
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
@@ -260,6 +250,21 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
 
     def _has_l1_ratio(self):
         return False
+
+    def _check_target(self, y):
+        """The validated target: 1-D here, 2-D for the multi-task models."""
+        if y.ndim > 1 and y.shape[1] > 1:
+            raise ValueError(
+                f"For multi-task outputs, use MultiTask{self.__class__.__name__}"
+            )
+        return column_or_1d(y, warn=True)
+
+    def _refit_params(self, precompute):
+        """The refit model's parameters besides alpha (what it has of ours)."""
+        return dict(fit_intercept=self.fit_intercept, precompute=precompute,
+                    max_iter=self.max_iter, tol=self.tol, copy_X=self.copy_X,
+                    positive=self.positive, random_state=self.random_state,
+                    selection=self.selection, penalty_factor=self.penalty_factor)
 
     def predict(self, X):
         """Predict with the refitted linear model.

@@ -30,6 +30,8 @@ class _PathPoint(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
+        if np.ndim(self.coef) == 2:  # multi-task: coef (n_tasks, n_features)
+            return np.asarray(X @ self.coef.T) + self.intercept
         return np.asarray(X @ self.coef).ravel() + self.intercept
 
 
@@ -90,15 +92,22 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
                        check_input=False, X_offset=X_mean, sample_weight=sw_train,
                        **params)
     del X_train, precompute
-    intercepts = y_offset - X_offset @ coefs                 # (n_alphas,)
-    residues = np.asarray(X_test @ coefs) + intercepts - y_test[:, None]
-    mse = np.average(residues**2, axis=0, weights=sw_test)
+    if coefs.ndim == 3:  # multi-task: (n_tasks, n_features, n_alphas)
+        intercepts = y_offset[:, None] - X_offset @ coefs    # (n_tasks, n_alphas)
+        residues = np.stack([np.asarray(X_test @ c) for c in coefs]) \
+            + intercepts[:, None, :] - y_test.T[:, :, None]
+        # the mean over tasks of each task's (weighted) mean, as scikit-learn
+        mse = np.average(residues**2, axis=1, weights=sw_test).mean(axis=0)
+    else:
+        intercepts = y_offset - X_offset @ coefs             # (n_alphas,)
+        residues = np.asarray(X_test @ coefs) + intercepts - y_test[:, None]
+        mse = np.average(residues**2, axis=0, weights=sw_test)
     if scorer is None:
         return mse, None
     kw = {} if sw_test is None else {"sample_weight": sw_test}
     scores = np.array([
-        scorer(_PathPoint(coefs[:, k], intercepts[k]), X_test, y_test, **kw)
-        for k in range(coefs.shape[1])
+        scorer(_PathPoint(coefs[..., k], intercepts[..., k]), X_test, y_test, **kw)
+        for k in range(coefs.shape[-1])
     ], dtype=np.float64)
     return mse, scores
 

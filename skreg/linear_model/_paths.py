@@ -19,6 +19,7 @@ from skreg._objectives import (
 from skreg._solvers import solve_enet, solve_enet_gram
 from skreg.linear_model._base import _centred_xy, _validate_penalty_factor
 from skreg.linear_model._gram import centred_gram, gram_decision
+from skreg.linear_model._paths_multitask import multitask_path
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -159,8 +160,14 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data; Fortran-ordered dense or CSC sparse avoids a copy.
-    y : array-like of shape (n_samples,)
-        Target.  Multi-task (2-D) paths are not supported.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target.  A 2-D y gives scikit-learn's multi-task path: rows of the
+        coefficients penalised by the L2,1 norm (see
+        :class:`~skreg.MultiTaskElasticNet`), solved by block coordinate
+        descent, dense or sparse X, with ``sample_weight``; ``precompute=True``
+        or a matrix runs it on the Gram matrix (beyond scikit-learn, whose
+        multi-task path ignores it); ``positive`` and ``penalty_factor`` do
+        not apply.
     l1_ratio : float, default=0.5
         Mix between L1 (1.0) and L2 (0.0) penalties.
     eps : float, default=1e-3
@@ -199,7 +206,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
-    coefs : ndarray of shape (n_features, n_alphas)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gaps at the end of the optimisation for each alpha.
     n_iters : list of int
@@ -240,14 +247,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         if sample_weight is not None:  # as given by a user: validate, never rescale
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype,
                                                  ensure_non_negative=True)
-    if y.ndim != 1:
-        if y.shape[1] != 1:
-            raise ValueError(
-                "enet_path/lasso_path support a 1-D y only; for several targets "
-                "fit each column (ElasticNet/Lasso do so) or use scikit-learn's "
-                "MultiTaskElasticNet."
-            )
-        y = y[:, 0]
+    if y.ndim != 1:  # the multi-task problem, as scikit-learn's path solves it
+        return multitask_path(
+            X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas if isinstance(
+                alphas, Integral) else check_alphas(alphas), precompute=precompute, Xy=Xy,
+            coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
+            positive=positive, penalty_factor=penalty_factor, X_mean=X_mean,
+            sample_weight=sample_weight, tol=tol, max_iter=max_iter,
+            random_state=random_state, selection=selection,
+            alpha_grid=_alpha_grid, predict_next=_predict_next)
     n_samples, n_features = X.shape
     dtype = X.dtype
 
