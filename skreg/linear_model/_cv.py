@@ -99,7 +99,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.  Never centred or copied as a whole: each fold is
+            Training data.  Never centered or copied as a whole: each fold is
             one row selection.
         y : array-like of shape (n_samples,)
             Target values.
@@ -267,10 +267,12 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to predict.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted values, ``X @ coef_ + intercept_``.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
@@ -288,6 +290,8 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` routing
+            ``fit``'s metadata (e.g. ``groups``) to the splitter's ``split``.
         """
         return MetadataRouter(owner=self).add_self_request(self).add(
             splitter=check_cv(self.cv),
@@ -355,14 +359,20 @@ _CV_ATTRS_DOC = """
     score_path_ : ndarray, same shape as ``mse_path_``
         The scorer's values; only when ``scoring`` is not None.
     coef_ : ndarray of shape (n_features,)
+        Coefficients of the final refit on the whole data at ``alpha_``.
+    sparse_coef_ : sparse matrix of shape (1, n_features)
+        Sparse representation of ``coef_``.
     intercept_ : float
+        Independent term of the final refit (0.0 without intercept).
     dual_gap_ : float
         Duality gap of the final refit.
     n_iter_ : int
         Epochs of the final refit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Defined only when X has feature names that are all strings.
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 """
 
 
