@@ -145,7 +145,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
             Xy = _grid_correlation(X, y_c, X_mean, sw, pf, self.positive)
             if np.linalg.norm(y_c) <= np.finfo(np.float64).resolution * np.linalg.norm(y):
-                Xy = np.zeros_like(Xy)  # a constant y: its centred values are rounding
+                Xy = np.zeros_like(Xy)  # a constant y: its centered values are rounding
             alphas = np.array([
                 _alpha_grid(Xy, n_samples, l1_ratio=r, eps=self.eps,
                             n_alphas=self.alphas, penalty_factor=pf,
@@ -207,7 +207,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         )
         # threads: the kernels run without the GIL, and X is shared, not pickled.
         # Each thread's BLAS calls get cpu_count / n_jobs threads: unlimited,
-        # OpenBLAS oversubscribes the cores and two threads ran no faster than one
+        # n_jobs full BLAS pools would oversubscribe the cores
         n_jobs = effective_n_jobs(self.n_jobs)
         blas = max(1, cpu_count() // n_jobs) if n_jobs > 1 else None
         with threadpool_limits(limits=blas, user_api="blas"):

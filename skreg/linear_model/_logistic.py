@@ -149,7 +149,7 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
         W, b, n_iter[i] = solve(X_fit, y, sw_n, W, b, alpha, l1_ratio, pf_k, binary,
                                 fit_intercept, tol, max_iter, verbose)
         if not binary and fit_intercept:
-            b = b - b.mean()  # the softmax is shift invariant: centre the intercepts
+            b = b - b.mean()  # the softmax is shift invariant: center the intercepts
         W_out = W * scale if scale is not None else W
         if keep is not None:
             full = np.zeros((n_rows, n_features))
