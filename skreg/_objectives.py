@@ -101,8 +101,8 @@ def unpenalised_fit(X, y, X_mean, sample_weight, penalty_factor, positive=False)
 
     glmnet's rule: the features with pf_j = 0 are in the model at every
     alpha, so the solution at alpha_max (and above) is their (weighted,
-    centred; non-negative if ``positive``) least-squares fit.  ``y`` must be
-    centred like X (``X_mean``).  Only those columns are densified, never X.
+    centered; non-negative if ``positive``) least-squares fit.  ``y`` must be
+    centered like X (``X_mean``).  Only those columns are densified, never X.
     Returns (w of shape (n_features,), the residual r0 = y~ - X~ w).
     """
     y = np.asarray(y, dtype=np.float64)
@@ -156,7 +156,7 @@ def alpha_max(X, y, l1_ratio=1.0, fit_intercept=True, sample_weight=None,
 
     glmnet's rule: max_j |x~_j^T S r0| / (n * l1_ratio * pf_j) over penalised
     features, r0 the residual of the least-squares fit of the unpenalised
-    features (y~ itself if there are none); x~, y~ centred when fitting an
+    features (y~ itself if there are none); x~, y~ centered when fitting an
     intercept.
     """
     n = X.shape[0]
@@ -178,7 +178,7 @@ def enet_duality_gap(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
     theta feasible (|x_j^T theta - l2 pf_j w_j| <= alpha l1_ratio pf_j), the
     L2 part folded into an augmented design [X; sqrt(l2 pf) I].  Returns the
     gap on scikit-learn's scale (its ``dual_gap_``), for problems whose
-    features are all penalised.  Intercept: the residual is centred (its
+    features are all penalised.  Intercept: the residual is centered (its
     weighted sum is zero at the optimal b).
     """
     n = X.shape[0]

@@ -65,30 +65,7 @@ ONLY_CLASSES_AND_FUNCTIONS = frozenset({"EX01"})
 
 # name -> codes that fail today, in linear_model/ and neural_network/ (their
 # docstrings are being rewritten with the new estimators; empty it then).
-PENDING = {
-    "skreg.ElasticNet": {"SKREG-RST"},
-    "skreg.ElasticNet.fit": {"RT03"},
-    "skreg.ElasticNet.path": {"RT03"},
-    "skreg.ElasticNet.predict": {"RT03"},
-    "skreg.ElasticNetCV": {"SKREG-RST"},
-    "skreg.ElasticNetCV.get_metadata_routing": {"RT03"},
-    "skreg.ElasticNetCV.path": {"RT03"},
-    "skreg.ElasticNetCV.predict": {"RT03"},
-    "skreg.Lasso": {"PR07"},
-    "skreg.Lasso.fit": {"RT03"},
-    "skreg.Lasso.path": {"RT03"},
-    "skreg.Lasso.predict": {"RT03"},
-    "skreg.LassoCV": {"SKREG-RST"},
-    "skreg.LassoCV.get_metadata_routing": {"RT03"},
-    "skreg.LassoCV.path": {"PR01", "RT01"},
-    "skreg.LassoCV.predict": {"RT03"},
-    "skreg.MLPClassifier": {"SKREG-RST"},
-    "skreg.MLPRegressor": {"SKREG-RST"},
-    "skreg.Ridge": {"SKREG-RST"},
-    "skreg.RidgeCV": {"SKREG-RST"},
-    "skreg.enet_path": {"RT03", "SKREG-RST"},
-    "skreg.lasso_path": {"PR01", "RT01"},
-}
+PENDING = {}
 
 
 def _documented():

@@ -1,7 +1,7 @@
 """Shared preprocessing of the linear models: weights, centering, intercept.
 
-X is never centred or rescaled in memory: its (weighted) column means are
-handed to the kernels, which centre implicitly.  Only y (small) is copied.
+X is never centered or rescaled in memory: its (weighted) column means are
+handed to the kernels, which center implicitly.  Only y (small) is copied.
 """
 
 import numpy as np
@@ -36,7 +36,7 @@ def _column_means(X, sample_weight):
 
 
 def _center_target(y, fit_intercept, sample_weight):
-    """A centred copy of y (1-D or 2-D) and its (weighted) mean."""
+    """A centered copy of y (1-D or 2-D) and its (weighted) mean."""
     if not fit_intercept:
         return np.array(y, copy=True), np.zeros(y.shape[1:], dtype=y.dtype)
     y_mean = np.average(y, axis=0, weights=sample_weight).astype(y.dtype)
@@ -44,7 +44,7 @@ def _center_target(y, fit_intercept, sample_weight):
 
 
 def _preprocess(X, y, fit_intercept, sample_weight):
-    """Means and centred target for a fit; X untouched.
+    """Means and centered target for a fit; X untouched.
 
     Returns (X_mean or None, y_centered, X_offset, y_offset) where X_offset
     is zeros when not fitting an intercept.
@@ -60,7 +60,7 @@ def _preprocess(X, y, fit_intercept, sample_weight):
 
 
 def _centred_xy(X, y, X_mean, sample_weight):
-    """X~^T S y for a centred y (1-D or 2-D); sum(S y) = 0 makes the mean term vanish."""
+    """X~^T S y for a centered y (1-D or 2-D): sum(S y) = 0 removes the mean term."""
     yw = y if sample_weight is None else (y.T * sample_weight).T
     Xy = X.T @ yw
     if X_mean is not None:
@@ -96,7 +96,7 @@ def _validate_penalty_factor(penalty_factor, n_features, dtype):
 def _implicit_centering_too_lossy(X, X_mean):
     """True for float32 X whose column offsets dwarf their spread.
 
-    Implicit centering keeps the residual uncentred, so about
+    Implicit centering keeps the residual uncentered, so about
     log10(|mean| / spread) of float32's ~7 digits are lost; past a ratio of 2
     the kernel can stall (found by the property tests).  Two passes over X
     (over its stored values if sparse, where the implicit zeros count), no copy.
@@ -113,8 +113,8 @@ def _implicit_centering_too_lossy(X, X_mean):
 def _guard_float32_centering(X, X_mean, y_c, sample_weight, penalty_factor):
     """Make implicit centering safe for float32 X whose offsets dwarf the spread.
 
-    Dense X: centre a copy, as scikit-learn always does (X_mean becomes None).
-    Sparse X cannot be centred without densifying: its values are copied to
+    Dense X: center a copy, as scikit-learn always does (X_mean becomes None).
+    Sparse X cannot be centered without densifying: its values are copied to
     float64 (indices shared) and the fit runs in float64; the caller keeps the
     float32 output dtype.  Anything else is returned as it is.
     """

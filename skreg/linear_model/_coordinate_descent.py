@@ -37,7 +37,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     as in scikit-learn, so ``tol`` means the same in both libraries.
 
     The compiled solver adds Gap Safe screening, working sets and Anderson
-    extrapolation to cyclic coordinate descent, and centres dense and sparse
+    extrapolation to cyclic coordinate descent, and centers dense and sparse
     X implicitly (X is never copied for centering or weighting).
 
     Parameters
@@ -49,9 +49,11 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Mixing parameter: 1 is the Lasso, 0 the ridge penalty.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
-    precompute : bool or array-like of shape (n_features, n_features), default=False
+    precompute : 'auto', bool or array-like of shape (n_features, n_features), \
+            default=False
         Use a precomputed (or computed here) Gram matrix to speed up
-        calculations when n_samples >> n_features.
+        calculations when n_samples >> n_features ('auto': decide from the
+        shape of X).
     max_iter : int, default=1000
         Maximum number of coordinate-descent epochs.
     copy_X : bool, default=True
@@ -75,15 +77,20 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-    sparse_coef_ : sparse matrix of shape (n_features,) or (n_targets, n_features)
+        Parameter vector (w in the objective), one row per target.
+    sparse_coef_ : sparse matrix of shape (1, n_features) or (n_targets, n_features)
+        Sparse representation of ``coef_``.
     intercept_ : float or ndarray of shape (n_targets,)
+        Independent term b (0.0 when ``fit_intercept=False``).
     n_iter_ : int or list of int
         Epochs run by the solver (one per target).
     dual_gap_ : float or ndarray of shape (n_targets,)
         Duality gaps at the end of the optimisation, on the objective's scale.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Defined only when X has feature names that are all strings.
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     See Also
     --------
@@ -156,6 +163,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         l1_ratio = self._l1_ratio()
         if self.alpha == 0:
@@ -248,10 +256,12 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to predict.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predicted values, ``X @ coef_.T + intercept_``.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
@@ -279,24 +289,56 @@ class Lasso(ElasticNet):
     Parameters
     ----------
     alpha : float, default=1.0
-        Constant multiplying the L1 term.
+        Constant multiplying the L1 term.  ``alpha=0`` is least squares (use
+        LinearRegression instead).
     fit_intercept : bool, default=True
-    precompute : bool or array-like of shape (n_features, n_features), default=False
+        Whether to fit an intercept.
+    precompute : 'auto', bool or array-like of shape (n_features, n_features), \
+            default=False
+        Use a precomputed (or computed here) Gram matrix to speed up
+        calculations when n_samples >> n_features ('auto': decide from the
+        shape of X).
     copy_X : bool, default=True
-        Kept for compatibility: X is never modified.
+        Kept for compatibility: X is never modified, whatever its value.
     max_iter : int, default=1000
+        Maximum number of coordinate-descent epochs.
     tol : float, default=1e-4
+        Tolerance on the scaled duality gap.
     warm_start : bool, default=False
+        Start from the previous solution.
     positive : bool, default=False
+        Force the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
+        Coordinate order within an epoch.
     penalty_factor : array-like of shape (n_features,), default=None
-        See :class:`ElasticNet`.
+        Per-feature penalty weights with glmnet's semantics: pf_j multiplies
+        ``|w_j|``; non-negative, rescaled internally to sum to n_features; 0
+        leaves a feature unpenalised and ``np.inf`` keeps it out of the model.
 
     Attributes
     ----------
-    coef_, sparse_coef_, intercept_, n_iter_, dual_gap_, n_features_in_,
-    feature_names_in_ : as :class:`ElasticNet`.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Parameter vector (w in the objective), one row per target.
+    sparse_coef_ : sparse matrix of shape (1, n_features) or (n_targets, n_features)
+        Sparse representation of ``coef_``.
+    intercept_ : float or ndarray of shape (n_targets,)
+        Independent term b (0.0 when ``fit_intercept=False``).
+    n_iter_ : int or list of int
+        Epochs run by the solver (one per target).
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Duality gaps at the end of the optimisation, on the objective's scale.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
+
+    See Also
+    --------
+    ElasticNet : the L1 and L2 penalties combined.
+    lasso_path : the whole regularisation path.
 
     Examples
     --------

@@ -99,7 +99,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.  Never centred or copied as a whole: each fold is
+            Training data.  Never centered or copied as a whole: each fold is
             one row selection.
         y : array-like of shape (n_samples,)
             Target values.
@@ -140,7 +140,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             X_mean, y_c, _, _ = _preprocess(X, y, self.fit_intercept, sw)
             Xy = _grid_correlation(X, y_c, X_mean, sw, pf, self.positive)
             if np.linalg.norm(y_c) <= np.finfo(np.float64).resolution * np.linalg.norm(y):
-                Xy = np.zeros_like(Xy)  # a constant y: its centred values are rounding
+                Xy = np.zeros_like(Xy)  # a constant y: its centered values are rounding
             alphas = np.array([
                 _alpha_grid(Xy, n_samples, l1_ratio=r, eps=self.eps,
                             n_alphas=self.alphas, penalty_factor=pf,
@@ -202,7 +202,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         )
         # threads: the kernels run without the GIL, and X is shared, not pickled.
         # Each thread's BLAS calls get cpu_count / n_jobs threads: unlimited,
-        # OpenBLAS oversubscribes the cores and two threads ran no faster than one
+        # n_jobs full BLAS pools would oversubscribe the cores
         n_jobs = effective_n_jobs(self.n_jobs)
         blas = max(1, cpu_count() // n_jobs) if n_jobs > 1 else None
         with threadpool_limits(limits=blas, user_api="blas"):
@@ -272,10 +272,12 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to predict.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            Predicted values, ``X @ coef_ + intercept_``.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
@@ -293,6 +295,8 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         Returns
         -------
         routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` routing
+            ``fit``'s metadata (e.g. ``groups``) to the splitter's ``split``.
         """
         return MetadataRouter(owner=self).add_self_request(self).add(
             splitter=check_cv(self.cv),
@@ -360,14 +364,20 @@ _CV_ATTRS_DOC = """
     score_path_ : ndarray, same shape as ``mse_path_``
         The scorer's values; only when ``scoring`` is not None.
     coef_ : ndarray of shape (n_features,)
+        Coefficients of the final refit on the whole data at ``alpha_``.
+    sparse_coef_ : sparse matrix of shape (1, n_features)
+        Sparse representation of ``coef_``.
     intercept_ : float
+        Independent term of the final refit (0.0 without intercept).
     dual_gap_ : float
         Duality gap of the final refit.
     n_iter_ : int
         Epochs of the final refit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Defined only when X has feature names that are all strings.
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 """
 
 

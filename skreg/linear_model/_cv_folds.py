@@ -65,7 +65,7 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
     Returns (mse, scores) of shape (n_alphas,); ``scores`` is None without a
     scorer.  Training weights are rescaled to sum to the training size, as
     scikit-learn does, so alpha means the same in every fold.  ``gram`` is
-    the full data's X^T S X: the fold's centred Gram matrix is downdated from
+    the full data's X^T S X: the fold's centered Gram matrix is downdated from
     it (minus the test rows' part, a fraction of the cost of a new one).
     """
     X_train, y_train = _take_rows(X, train), y[train]

@@ -1,7 +1,7 @@
 """The Gram matrix of the coordinate-descent models: whether, and which.
 
 One decision (:func:`gram_decision`) serves ElasticNet/Lasso.fit, the paths
-and the CV estimators; the centred Gram matrix of a fit, the uncentred one
+and the CV estimators; the centered Gram matrix of a fit, the uncentered one
 of the full data and its downdate to a CV fold live here too.
 """
 
@@ -19,7 +19,7 @@ def gram_decision(precompute, X, X_mean=None):
     also keeps a p x p matrix from outgrowing X.  Then an epoch on the Gram
     matrix costs less than one on X, and the Gram solver's plain cyclic
     updates make weighted and repeated rows give the same iterates.  Never
-    for float32 X whose column offsets dwarf their spread when centring
+    for float32 X whose column offsets dwarf their spread when centering
     (``X_mean`` given): G - n m m^T would cancel every digit.  A matrix is
     returned as given after a shape check (the caller owns its dtype).
     """
@@ -87,7 +87,7 @@ def centred_gram(X, X_mean, sample_weight):
 
 
 def weighted_gram(X, sample_weight, block=2048):
-    """X^T S X, uncentred, as a dense (p, p) array; dense X is weighted by row blocks.
+    """X^T S X, uncentered, as a dense (p, p) array; dense X is weighted by row blocks.
 
     Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
     """
@@ -106,7 +106,7 @@ def weighted_gram(X, sample_weight, block=2048):
 
 
 def fold_gram(gram, X_test, sw_test, c, X_mean, n_train):
-    """A CV fold's centred Gram matrix, downdated from the full data's X^T S X.
+    """A CV fold's centered Gram matrix, downdated from the full data's X^T S X.
 
     X~^T S' X~ on the training rows with S' = c S (summing to n_train): the
     test rows' part is subtracted, a fraction of the cost of a new matrix.

@@ -149,7 +149,7 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
         W, b, n_iter[i] = solve(X_fit, y, sw_n, W, b, alpha, l1_ratio, pf_k, binary,
                                 fit_intercept, tol, max_iter, verbose)
         if not binary and fit_intercept:
-            b = b - b.mean()  # the softmax is shift invariant: centre the intercepts
+            b = b - b.mean()  # the softmax is shift invariant: center the intercepts
         W_out = W * scale if scale is not None else W
         if keep is not None:
             full = np.zeros((n_rows, n_features))
@@ -198,12 +198,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Weights per class, multiplied into the sample weights.
     random_state : int, RandomState instance or None, default=None
         Unused by skreg's solvers; kept for compatibility.
-    solver : {'lbfgs', 'newton-cholesky', 'cd', 'liblinear', 'newton-cg', \
-            'sag', 'saga'}, default='lbfgs'
+    solver : str, default='lbfgs'
         'lbfgs' and 'newton-cholesky' (L2 or no penalty) as scikit-learn's;
         'cd' is proximal Newton with compiled coordinate descent on working
-        sets, for every ``l1_ratio``.  The others raise a ValueError naming
-        the skreg solver to use instead.
+        sets, for every ``l1_ratio``.  scikit-learn's 'liblinear',
+        'newton-cg', 'sag' and 'saga' raise a ValueError naming the skreg
+        solver to use instead.
     max_iter : int, default=100
         Maximum number of (outer, for 'cd') iterations.
     verbose : int, default=0
@@ -220,11 +220,19 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``.
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Coefficients ``w``: one row for two classes (of ``classes_[1]``),
+        one row per class for the multinomial loss.
     intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts ``b`` (zeros when ``fit_intercept=False``).
     n_iter_ : ndarray of shape (1,)
+        Iterations run by the solver (outer iterations for 'cd').
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     Notes
     -----
@@ -237,7 +245,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     - 'cd' stops when the KKT violation of the objective divided by
       ``C * sum(s)`` is <= ``tol`` (scikit-learn's lbfgs compares its
       gradient, on the same scale, with ``tol``).
-    - Multinomial intercepts are centred to sum to zero (the softmax does not
+    - Multinomial intercepts are centered to sum to zero (the softmax does not
       change), whatever the solver.
     - float32 X is fitted and returned in float32 by every solver.
 
@@ -335,12 +343,18 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSC or Fortran-ordered (solver 'cd') or CSR/C-ordered
+            (other solvers) avoid a conversion.
         y : array-like of shape (n_samples,)
+            Class labels (two or more classes).
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples (``s`` in the objective, times the class
+            weights); None gives every sample weight 1.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         penalty, C, l1_ratio = _resolve_penalty(self.penalty, self.C, self.l1_ratio)
         if np.isnan(C):
@@ -378,10 +392,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to score.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]`` (positive: that
+            class is predicted); otherwise one score per class.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False,
@@ -401,6 +418,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : object
+            The estimator, with a sparse ``coef_``.
         """
         check_is_fitted(self)
         self.coef_ = sp.csr_matrix(self.coef_)
@@ -412,6 +430,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : object
+            The estimator, with a dense ``coef_``.
         """
         check_is_fitted(self)
         if sp.issparse(self.coef_):
@@ -424,10 +443,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            The class of ``classes_`` with the largest score.
         """
         scores = self.decision_function(X)
         idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
@@ -439,10 +460,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class of ``classes_`` (rows sum to 1).
         """
         scores = self.decision_function(X)
         if scores.ndim == 1:
@@ -456,10 +479,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class of ``classes_``.
         """
         return np.log(self.predict_proba(X))
 

@@ -81,20 +81,29 @@ class LogisticRegressionCV(LogisticRegression):
     l1_ratios : array-like, default=None (with scikit-learn's FutureWarning)
         The l1_ratio values tried.
     fit_intercept : bool, default=True
+        Whether to fit an intercept (never penalised).
     cv : int, cross-validation generator or iterable, default=None
         Stratified 5-fold by default.
     dual : bool, default=False
+        Only ``False`` (skreg has no dual solver).
     penalty : {'l1', 'l2', 'elasticnet'}, default='deprecated'
         Deprecated: use ``l1_ratios`` and ``Cs``.
-    scoring : str or callable, default=None (accuracy, with scikit-learn's FutureWarning)
+    scoring : str or callable, default=None
+        A scikit-learn scorer of the held-out folds (greater is better); the
+        default is accuracy, with scikit-learn 1.9's FutureWarning.
     solver : str, default='lbfgs'
         As :class:`LogisticRegression`'s ('cd' for l1_ratios > 0).
     tol : float, default=1e-4
+        Stopping tolerance, as :class:`LogisticRegression`'s.
     max_iter : int, default=100
+        Maximum number of solver iterations for each C.
     class_weight : dict or 'balanced', default=None
+        Weights per class, multiplied into the sample weights ('balanced':
+        computed once on the whole y).
     n_jobs : int, default=None
         Parallel jobs over folds and l1_ratios.
     verbose : int, default=0
+        Print progress when positive.
     refit : bool, default=True
         Refit on all data at the best (C, l1_ratio); otherwise average the
         folds' best coefficients.
@@ -109,8 +118,40 @@ class LogisticRegressionCV(LogisticRegression):
 
     Attributes
     ----------
-    classes_, coef_, intercept_, Cs_, l1_ratios_, coefs_paths_, scores_, C_,
-    l1_ratio_, n_iter_, n_features_in_ : as scikit-learn 1.9's.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``.
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Coefficients at the chosen (C, l1_ratio): one row for two classes.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts at the chosen (C, l1_ratio) (zeros without intercept).
+    Cs_ : ndarray of shape (n_cs,)
+        The grid of C.
+    l1_ratios_ : ndarray of shape (n_l1_ratios,)
+        The l1_ratio values tried (``[None]`` when ``l1_ratios`` is None).
+    coefs_paths_ : dict or ndarray
+        Coefficients (the intercept last, when fitted) of every fold's path.
+        Legacy layout: a dict from class to arrays of shape
+        (n_folds, n_cs[, n_l1_ratios], n_dof); otherwise one array of shape
+        (n_folds, n_l1_ratios, n_cs, n_rows, n_dof).
+    scores_ : dict or ndarray
+        Held-out scores of every fold, C and l1_ratio.  Legacy layout: a dict
+        from class to arrays of shape (n_folds, n_cs[, n_l1_ratios]), the
+        same for every class; otherwise one array of shape
+        (n_folds, n_l1_ratios, n_cs).
+    C_ : ndarray of shape (1,) or (n_classes,), or float
+        The chosen C (the mean of the folds' best ones when ``refit=False``);
+        repeated per class in the legacy layout, a float otherwise.
+    l1_ratio_ : ndarray of shape (1,) or (n_classes,), or float
+        The chosen l1_ratio, laid out as ``C_``.
+    n_iter_ : ndarray
+        Solver iterations of every fold and C: shape
+        (1, n_folds, n_cs[, n_l1_ratios]) in the legacy layout,
+        (n_folds, n_l1_ratios, n_cs) otherwise.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
     C_1se_ : float
         The smallest C (the least complex model) whose mean CV score, at the
         chosen l1_ratio, is within one standard error of the best mean score
@@ -247,7 +288,9 @@ class LogisticRegressionCV(LogisticRegression):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,)
+            Class labels (two or more classes).
         sample_weight : array-like of shape (n_samples,), default=None
             Used in fitting and passed to the scorer.
         **params : dict
@@ -256,6 +299,7 @@ class LogisticRegressionCV(LogisticRegression):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         if params:
             raise ValueError(f"fit got unexpected parameters {sorted(params)}; "
@@ -387,12 +431,16 @@ class LogisticRegressionCV(LogisticRegression):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Test samples.
         y : array-like of shape (n_samples,)
+            True labels of ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, passed to the scorer.
 
         Returns
         -------
         score : float
+            The scorer's value of ``self`` on ``(X, y)``.
         """
         scoring = None if self.scoring == "warn" else self.scoring
         scorer = get_scorer(scoring or "accuracy")

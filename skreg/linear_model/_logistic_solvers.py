@@ -191,7 +191,7 @@ def _wls_enet_cd(X, z, h, X_mean, l1_reg, l2_reg, pf, w_init, tol_abs, max_iter)
     """THE one call into skreg's compiled CD kernel (the coupling point).
 
     Minimises ``0.5 * sum_i h_i (z_i - (x_i - X_mean) @ w)**2
-    + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2`` (z centred with
+    + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2`` (z centered with
     the weights h when X_mean is given) to a duality gap <= ``tol_abs``.
     Its own ConvergenceWarnings are silenced: the outer Newton loop judges.
 

@@ -149,12 +149,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     """Compute the elastic-net path with coordinate descent.
 
     For each alpha (largest first, warm-started from the previous solution)
-    minimises
+    minimises::
 
-        1 / (2 n) ||y - X w||^2 + alpha * l1_ratio * sum_j pf_j |w_j|
-        + 0.5 * alpha * (1 - l1_ratio) * ||w||^2
+        1 / (2 n) ||y - X w||^2
+        + alpha * sum_j pf_j (l1_ratio |w_j| + 0.5 * (1 - l1_ratio) w_j^2)
 
-    (no intercept: centre X and y first, as scikit-learn's ``enet_path``).
+    (no intercept: center X and y first, as scikit-learn's ``enet_path``).
 
     Parameters
     ----------
@@ -206,11 +206,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
+        The alphas along the path, in decreasing order.
     coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+        Coefficients at each alpha (one column per alpha; a 2-D y gives the
+        multi-task solution, one (n_targets, n_features) slice per alpha).
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gaps at the end of the optimisation for each alpha.
     n_iters : list of int
-        Returned if ``return_n_iter``.
+        Coordinate-descent epochs run for each alpha; returned only if
+        ``return_n_iter`` is True.
 
     Examples
     --------
@@ -338,9 +342,59 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
                penalty_factor=None, **params):
     """Compute the Lasso path with coordinate descent.
 
-    The objective is ``1 / (2 n) ||y - X w||^2 + alpha * sum_j pf_j |w_j|``;
-    this is :func:`enet_path` with ``l1_ratio=1`` (see it for the parameters
-    and returns).
+    For each alpha (largest first, warm-started from the previous solution)
+    minimises ``1 / (2 n) ||y - X w||^2 + alpha * sum_j pf_j |w_j|`` (no
+    intercept: center X and y first, as scikit-learn's ``lasso_path``).
+    This is :func:`enet_path` with ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data; Fortran-ordered dense or CSC sparse avoids a copy.
+    y : array-like of shape (n_samples,)
+        Target.
+    eps : float, default=1e-3
+        alpha_min / alpha_max for the automatic grid.
+    n_alphas : int, default='deprecated'
+        Deprecated in scikit-learn 1.9: pass an integer to ``alphas``.
+    alphas : int or array-like, default=100 (given as 'warn')
+        Number of alphas on the automatic grid, or the alphas themselves.
+    precompute : 'auto', bool or array-like of shape (n_features, n_features)
+        Use the Gram matrix X^T X ('auto': when n_samples > n_features).
+    Xy : array-like of shape (n_features,), default=None
+        Precomputed X^T y (only used with a Gram matrix).
+    copy_X : bool, default=True
+        Kept for compatibility: X is never modified.
+    coef_init : array-like of shape (n_features,), default=None
+        Initial coefficients.
+    verbose : bool or int, default=False
+        Print progress.
+    return_n_iter : bool, default=False
+        Also return the number of epochs for each alpha.
+    positive : bool, default=False
+        Force non-negative coefficients.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature penalty weights with glmnet's semantics:
+        ``|w_j|`` is multiplied by pf_j, rescaled to sum to n_features; 0
+        leaves a feature unpenalised, ``np.inf`` excludes it.  The automatic
+        grid follows glmnet: alpha_max comes from the residual after fitting
+        the unpenalised features.
+    **params : kwargs
+        ``check_input``, and ``tol``, ``max_iter``, ``random_state``,
+        ``selection``, ``sample_weight``, ``X_offset`` as in
+        :func:`enet_path`.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas along the path, in decreasing order.
+    coefs : ndarray of shape (n_features, n_alphas)
+        Coefficients at each alpha (one column per alpha).
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gaps at the end of the optimisation for each alpha.
+    n_iters : list of int
+        Coordinate-descent epochs run for each alpha; returned only if
+        ``return_n_iter`` is True.
 
     Examples
     --------

@@ -46,8 +46,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         objective ('lbfgs', scikit-learn's ``ftol``), relative change of the
         weights over an epoch ('sag', 'saga').
         No effect on the direct solvers.
-    solver : {'auto', 'cholesky', 'svd', 'lsqr', 'sparse_cg', 'cd', 'lbfgs', \
-            'sag', 'saga'}, default='auto'
+    solver : str, default='auto'
+        One of:
+
         - 'auto': 'cholesky' for dense X or sparse X with min(n, p) <= 2000,
           'sparse_cg' otherwise, 'cd' when ``positive=True``.
         - 'cholesky': Cholesky of ``X^T X + alpha I`` (n >= p) or of
@@ -90,8 +91,9 @@ class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimato
         The solver actually used ('auto' resolved, fallbacks included).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when X has string feature names.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     See Also
     --------

@@ -59,10 +59,13 @@ class _RidgeClassifierBase(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to score.
 
         Returns
         -------
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]`` (positive: that
+            class is predicted); otherwise one score per class.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False,
@@ -76,10 +79,13 @@ class _RidgeClassifierBase(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The class with the largest score, or for multilabel targets the
+            label-indicator matrix of the positive scores.
         """
         check_is_fitted(self, attributes=["_label_binarizer"])
         scores = self.decision_function(X)
@@ -105,24 +111,44 @@ class RidgeClassifier(_RidgeClassifierBase):
     Parameters
     ----------
     alpha : float, default=1.0
+        Strength of the L2 penalty, non-negative.
     fit_intercept : bool, default=True
+        Whether to fit an (unpenalized) intercept.
     copy_X : bool, default=True
+        As :class:`Ridge`'s.
     max_iter : int, default=None
+        Iteration cap of the iterative solvers (None: each solver's default).
     tol : float, default=1e-4
+        Tolerance of the iterative solvers, as :class:`Ridge`'s.
     class_weight : dict or 'balanced', default=None
+        Weights per class, multiplied into the sample weights ('balanced':
+        inversely proportional to the class frequencies).
     solver : str, default='auto'
         Any solver of skreg's :class:`Ridge`.
     positive : bool, default=False
+        Constrain the coefficients to be non-negative.
     random_state : int, RandomState instance or None, default=None
+        Seed of the randomized solvers, as :class:`Ridge`'s.
 
     Attributes
     ----------
-    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+    coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
+        Coefficients: one vector for two classes (the score of
+        ``classes_[1]``), one row per class otherwise.
     intercept_ : ndarray of shape (1,) or (n_classes,)
-    n_iter_ : ndarray
+        Intercepts (zeros when ``fit_intercept=False``).
+    n_iter_ : ndarray of shape (n_targets,)
+        Iterations of the solver per {-1, 1} target column; 1 for a direct
+        solve.
     solver_ : str
+        The :class:`Ridge` solver actually used.
     classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``.
     n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     Examples
     --------
@@ -166,12 +192,17 @@ class RidgeClassifier(_RidgeClassifierBase):
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        y : ndarray of shape (n_samples,)
+            Training data.
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
         sample_weight : float or ndarray of shape (n_samples,), default=None
+            Non-negative weights of the squared errors (times the class
+            weights).
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         from skreg.linear_model import Ridge
 
@@ -216,22 +247,43 @@ class RidgeClassifierCV(_RidgeClassifierBase):
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,), default=(0.1, 1.0, 10.0)
+        Candidate penalties, strictly positive.
     fit_intercept : bool, default=True
+        Whether to fit an (unpenalized) intercept.
     scoring : str or callable, default=None
+        A classifier scorer; None: the leave-one-out squared error of the
+        {-1, 1} targets (``cv=None``) or accuracy (``cv`` given).
     cv : int, cross-validation generator or iterable, default=None
+        None: efficient leave-one-out; otherwise a grid search over
+        ``alphas`` with any scikit-learn ``cv``.
     class_weight : dict or 'balanced', default=None
+        Weights per class, multiplied into the sample weights ('balanced':
+        inversely proportional to the class frequencies).
     store_cv_results : bool, default=False
+        Keep the leave-one-out values in ``cv_results_`` (``cv=None`` only).
 
     Attributes
     ----------
     cv_results_ : ndarray of shape (n_samples, n_targets, n_alphas)
-        Only with ``cv=None`` and ``store_cv_results=True``.
-    coef_ : ndarray of shape (1, n_features) or (n_targets, n_features)
-    intercept_ : float or ndarray of shape (n_targets,)
+        Leave-one-out squared errors (``scoring=None``) or decision values,
+        per {-1, 1} target column.  Only with ``cv=None`` and
+        ``store_cv_results=True``.
+    coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
+        Coefficients at the chosen alpha, laid out as
+        :class:`RidgeClassifier`'s.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts at the chosen alpha.
     alpha_ : float
+        The chosen alpha.
     best_score_ : float
+        The cross-validated score at ``alpha_``.
     classes_ : ndarray of shape (n_classes,)
+        The class labels seen in ``fit``.
     n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     Notes
     -----
@@ -275,14 +327,19 @@ class RidgeClassifierCV(_RidgeClassifierBase):
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        y : ndarray of shape (n_samples,)
+            Training data.
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label-indicator matrix for multilabel targets.
         sample_weight : float or ndarray of shape (n_samples,), default=None
+            Non-negative weights of the squared errors (times the class
+            weights).
         **params : dict
             Passed to the scorer.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         from skreg.linear_model import RidgeCV
 

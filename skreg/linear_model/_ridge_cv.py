@@ -123,9 +123,8 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
 
     Attributes
     ----------
-    cv_results_ : ndarray of shape (n_samples, n_alphas) or \
-            (n_samples, n_targets, n_alphas)
-        Leave-one-out squared errors (rescaled by the sample weights) when
+    cv_results_ : ndarray of shape (n_samples, [n_targets,] n_alphas)
+        The target axis only for a 2-D y.  Leave-one-out squared errors (rescaled by the sample weights) when
         ``scoring`` is None, else the leave-one-out predictions.  Only with
         ``store_cv_results=True``.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
@@ -138,8 +137,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         Score at the chosen alpha.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Feature names, when X has string feature names.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     See Also
     --------

@@ -7,7 +7,7 @@ _OBJECTIVE = """
     (``input_dropout_rate``) and the hidden units for k >= 1 (``dropout_rate``).
     With sample weights s_i (all 1 by default) and S = sum_i s_i over the
     samples of a mini-batch ('sgd', 'adam') or of the whole training set
-    ('lbfgs'), the minimised objective is
+    ('lbfgs'), the minimised objective is::
 
         (1 / S) sum_i s_i loss(y_i, f(x_i))
         + (alpha / S) * (l1_ratio * ||W||_1 + (1 - l1_ratio) / 2 * ||W||_2^2),
@@ -25,7 +25,7 @@ _OBJECTIVE = """
     h_{k+1} = act((keep_k * h_k) @ coefs_[k] + intercepts_[k]).  Both modes give
     the next layer the same expected input.  ``max_norm`` = c rescales, after
     every update, each hidden unit's incoming weight vector (a column of
-    ``coefs_[k]``, k < n_layers_ - 2) to L2 norm <= c."""
+    ``coefs_[k]``, ``k < n_layers_ - 2``) to L2 norm <= c."""
 
 _PARAMETERS = """
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -137,10 +137,10 @@ _ATTRIBUTES = """
     best_loss_ : float or None
         The minimum training loss; None with ``early_stopping=True``.
 
-    loss_curve_ : list of shape (n_iter_,)
+    loss_curve_ : list of shape (``n_iter_``,)
         The loss of each epoch ('sgd', 'adam' only).
 
-    validation_scores_ : list of shape (n_iter_,) or None
+    validation_scores_ : list of shape (``n_iter_``,) or None
         The validation score of each epoch with ``early_stopping=True``.
 
     best_validation_score_ : float or None
@@ -158,8 +158,9 @@ _ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when all are strings.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``.  Defined only when X has
+        feature names that are all strings.
 
     n_iter_ : int
         Number of epochs ('sgd', 'adam') or iterations ('lbfgs') run.

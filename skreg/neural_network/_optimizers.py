@@ -3,10 +3,10 @@
 The network's weights and biases live in a single contiguous vector (see
 ``_network.ParameterLayout``), and so do their gradients, so each optimizer
 step is a handful of whole-vector in-place ufunc passes with no temporary
-arrays.  (Not BLAS ``axpy``: with two OpenBLAS threads on a busy 2-core
-machine a threaded level-1 call on ~270k numbers was measured at 2-24 ms
-instead of 0.4 ms, cf. bench/ANCHORS.md item 6; numpy's ufuncs are
-single-threaded and steady.)  The update rules and learning-rate schedules
+arrays.  (Not BLAS ``axpy``: a threaded level-1 BLAS call on vectors of
+this size costs more in thread hand-offs than in arithmetic, and its time
+depends on what else runs on the cores; numpy's ufuncs are single-threaded
+and steady.)  The update rules and learning-rate schedules
 are those of scikit-learn's ``SGDOptimizer`` and ``AdamOptimizer``:
 
 - SGD: ``v <- momentum * v - lr * g``; ``w <- w + v`` or, with Nesterov's
