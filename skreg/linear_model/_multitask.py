@@ -138,6 +138,7 @@ class MultiTaskElasticNet(ElasticNet):
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         X, y = validate_data(
             self, X, check_numeric_target(y),
@@ -215,13 +216,20 @@ class MultiTaskLasso(MultiTaskElasticNet):
     alpha : float, default=1.0
         Constant multiplying the L2,1 term.
     fit_intercept : bool, default=True
+        Whether to fit the intercepts b (never penalised).
     copy_X : bool, default=True
         Kept for compatibility: X is never modified.
     max_iter : int, default=1000
+        Maximum number of epochs of block coordinate descent.
     tol : float, default=1e-4
+        Stop once the duality gap is <= ``tol * ||Y||_F^2 / n`` (scikit-learn's
+        scaling; the solver certifies a tenth of it, see the user guide).
     warm_start : bool, default=False
+        Start from the previous ``coef_``.
     random_state : int, RandomState instance or None, default=None
+        Seed of the coordinate order when ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
+        Row order within an epoch.
 
     Attributes
     ----------

@@ -50,6 +50,7 @@ class _MultiTaskCVMixin:
         Returns
         -------
         y_pred : ndarray of shape (n_samples, n_tasks)
+            The refitted model's predictions.
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
