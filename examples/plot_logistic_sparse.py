@@ -9,7 +9,7 @@ skreg's ``solver='cd'`` (proximal Newton with coordinate descent on working
 sets) chooses C and l1_ratio on warm-started paths, and adds ``C_1se_``,
 the smallest C whose mean CV score is within one standard error of the
 best (glmnet's lambda.1se for classification): a sparser model at a
-statistically indistinguishable score.  The printout puts C_, C_1se_, the
+statistically indistinguishable score.  The printout puts ``C_``, ``C_1se_``, the
 number of non-zero coefficients and the test accuracy beside
 scikit-learn's ``LogisticRegression(solver='saga')`` at the same (C,
 l1_ratio), for reference.
