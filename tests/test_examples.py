@@ -52,6 +52,25 @@ def test_example_plot_elasticnet_cv(monkeypatch, tmp_path, capsys):
     _assert_png(tmp_path / "cv.png")
 
 
+def test_example_plot_logistic_sparse(monkeypatch, tmp_path, capsys):
+    """Check the sparse logistic example: C_1se_ <= C_, sparse, as accurate as saga."""
+    _run("plot_logistic_sparse.py", "--out", "lr.png", monkeypatch=monkeypatch,
+         tmp_path=tmp_path)
+    out = capsys.readouterr().out
+    C = float(out.split("C_=")[1].split(",")[0])
+    C_1se = float(out.split("C_1se_=")[1].split()[0])
+    assert 0 < C_1se <= C
+    rows = {line.split("  nnz=")[0].strip(): line for line in out.splitlines()
+            if "  nnz=" in line}
+    nnz = {k: int(v.split("nnz=")[1].split("/")[0]) for k, v in rows.items()}
+    acc = {k: float(v.split("test accuracy=")[1]) for k, v in rows.items()}
+    ours, saga = "skreg cd, C_", next(k for k in rows if k.startswith("scikit-learn"))
+    assert 0 < nnz["skreg cd, C_1se_"] <= nnz[ours] < 30
+    assert float(out.split("coef_| at C_: ")[1].split()[0]) < 0.05
+    assert acc[ours] > 0.9 and abs(acc[ours] - acc[saga]) <= 0.03
+    _assert_png(tmp_path / "lr.png")
+
+
 def test_example_grid_search_pipeline(monkeypatch, tmp_path, capsys):
     """Check the Pipeline + GridSearchCV example (asserts scikit-learn's best_params_)."""
     _run("grid_search_pipeline.py", monkeypatch=monkeypatch, tmp_path=tmp_path)
@@ -77,7 +96,7 @@ def test_example_dask_grid_search(monkeypatch, tmp_path, capsys):
 
 
 TESTED_HERE = {"plot_lasso_path.py", "plot_elasticnet_cv.py", "grid_search_pipeline.py",
-               "dask_grid_search.py"}
+               "dask_grid_search.py", "plot_logistic_sparse.py"}
 
 
 @pytest.mark.slow

@@ -7,7 +7,17 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from skreg import ElasticNetCV, Lasso, LassoCV
+from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+
+from skreg import (
+    ElasticNetCV,
+    Lasso,
+    LassoCV,
+    LogisticRegression,
+    LogisticRegressionCV,
+)
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
@@ -104,6 +114,150 @@ def test_cv_curve_display_other_l1_ratio(data):
     i = [0.3, 1.0].index(other)
     np.testing.assert_allclose(disp.line_.get_ydata(), cv.mse_path_[i].mean(axis=1))
     assert len(disp.fold_lines_) == 0
+
+
+@pytest.fixture(scope="module")
+def binary_data():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X[::2, :8])
+    return X, y[::2]
+
+
+@pytest.fixture(scope="module")
+def multiclass_data():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+CV3 = StratifiedKFold(3)  # no shuffle: the test can redo the same splits
+
+
+def _logistic_cv(X, y, **params):
+    params = {"Cs": np.logspace(-2, 1.5, 8), "cv": CV3, "tol": 1e-8,
+              "max_iter": 1000, "use_legacy_attributes": False, **params}
+    return LogisticRegressionCV(**params).fit(X, y)
+
+
+def test_path_display_logistic_cv_binary(binary_data):
+    """Check a LogisticRegressionCV's path: over Cs_, one row, C_ and C_1se_ marked.
+
+    On a fold's training rows the display's path is that fold's
+    ``coefs_paths_`` (same solver, tol and warm starts); on all rows its
+    value at C_ is the refitted ``coef_``.
+    """
+    X, y = binary_data
+    cv = _logistic_cv(X, y, l1_ratios=(0.5, 1.0), solver="cd", scoring="accuracy")
+    disp = RegularizationPathDisplay.from_estimator(cv, X, y)
+    n_features = X.shape[1]
+    assert disp.coefs.shape == (n_features, len(cv.Cs_))
+    assert len(disp.lines_) == n_features
+    assert disp.ax_.get_xlabel() == "C" and disp.ax_.get_xscale() == "log"
+    assert not disp.ax_.xaxis_inverted()  # small C (strong penalty) on the left
+    np.testing.assert_allclose(disp.lines_[0].get_xdata(), cv.Cs_)
+    for j, line in enumerate(disp.lines_):
+        np.testing.assert_allclose(line.get_ydata(), disp.coefs[j])
+    assert disp.alpha_line_.get_xdata()[0] == cv.C_
+    assert disp.alpha_1se_line_.get_xdata()[0] == cv.C_1se_
+    assert disp.alpha_line_.get_label().startswith("C_ = ")
+    assert disp.alpha_1se_line_.get_label().startswith("C_1se_ = ")
+    k = int(np.flatnonzero(cv.Cs_ == cv.C_)[0])
+    scale = np.abs(cv.coef_).max()
+    np.testing.assert_allclose(disp.coefs[:, k], cv.coef_[0], atol=1e-5 * scale)
+
+    i = [0.5, 1.0].index(cv.l1_ratio_)
+    for f, (train, _) in enumerate(CV3.split(X, y)):
+        fold = RegularizationPathDisplay.from_estimator(cv, X[train], y[train])
+        expected = cv.coefs_paths_[f, i, :, 0, :n_features].T
+        got = np.array([ln.get_ydata() for ln in fold.lines_])
+        np.testing.assert_allclose(got, expected, rtol=1e-5,
+                                   atol=1e-6 * np.abs(expected).max())
+
+
+def test_path_display_logistic_cv_multinomial(multiclass_data):
+    """Check a multinomial path gets one axes per class, each its class's fold path.
+
+    Legacy attributes (``coefs_paths_`` a dict of classes), lbfgs (L2).
+    """
+    X, y = multiclass_data
+    cv = _logistic_cv(X, y, l1_ratios=(0.0,), solver="lbfgs", scoring="accuracy",
+                      use_legacy_attributes=True)
+    disp = RegularizationPathDisplay.from_estimator(cv, X, y)
+    assert disp.coefs.shape == (3, 4, len(cv.Cs_))
+    assert len(disp.ax_) == 3 and len(disp.lines_) == 3
+    assert [ax.get_title().rsplit(" ", 1)[1] for ax in disp.ax_] == ["0", "1", "2"]
+    assert [m.get_xdata()[0] for m in disp.alpha_line_] == [cv.C_[0]] * 3
+    assert [m.get_xdata()[0] for m in disp.alpha_1se_line_] == [cv.C_1se_] * 3
+    train = next(CV3.split(X, y))[0]
+    fold = RegularizationPathDisplay.from_estimator(cv, X[train], y[train])
+    for c, lines in enumerate(fold.lines_):
+        expected = cv.coefs_paths_[c][0, :, 0, :4].T  # (n_features, n_Cs)
+        got = np.array([ln.get_ydata() for ln in lines])
+        np.testing.assert_allclose(got, expected, rtol=1e-4,
+                                   atol=1e-6 * np.abs(expected).max())
+    _, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="3 classes"):
+        RegularizationPathDisplay(cv.Cs_, disp.coefs, xlabel="C").plot(ax=axes)
+
+
+def test_path_display_plain_logistic(binary_data):
+    """Check a plain L1 LogisticRegression: 50 Cs from the empty model, its C marked."""
+    X, y = binary_data
+    clf = LogisticRegression(C=0.5, l1_ratio=1.0, solver="cd", tol=1e-8).fit(X, y)
+    disp = RegularizationPathDisplay.from_estimator(clf, X, y)
+    assert len(disp.alphas) == 50 and disp.ax_.get_xlabel() == "C"
+    assert disp.alphas[0] < 0.5 < disp.alphas[-1]
+    assert disp.alpha_line_.get_xdata()[0] == 0.5 and disp.alpha_1se_line_ is None
+    np.testing.assert_allclose(disp.coefs[:, 0], 0.0, atol=1e-8)  # l1_min_c
+    assert np.count_nonzero(disp.coefs[:, 1]) >= 1
+    last = LogisticRegression(C=disp.alphas[-1], l1_ratio=1.0, solver="cd",
+                              tol=1e-8).fit(X, y)
+    np.testing.assert_allclose(disp.coefs[:, -1], last.coef_[0], rtol=1e-4,
+                               atol=1e-6 * np.abs(last.coef_).max())
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+@pytest.mark.parametrize("scoring, label, sign", [(None, "accuracy", 1.0),
+                                                  ("neg_log_loss", "log loss", -1.0)])
+def test_cv_curve_display_logistic(binary_data, legacy, scoring, label, sign):
+    """Check the mean CV score per C, its 1-SE band, and the marks at C_ and C_1se_."""
+    X, y = binary_data
+    cv = _logistic_cv(X, y, l1_ratios=(1.0,), solver="cd", scoring=scoring,
+                      use_legacy_attributes=legacy, tol=1e-4)
+    disp = CVCurveDisplay.from_estimator(cv, show_folds=True)
+    scores = cv.scores_[1][:, :, 0] if legacy else cv.scores_[:, 0, :]  # (folds, Cs)
+    values = sign * scores
+    np.testing.assert_allclose(disp.line_.get_xdata(), cv.Cs_)
+    np.testing.assert_allclose(disp.line_.get_ydata(), values.mean(axis=0))
+    for f, line in enumerate(disp.fold_lines_):
+        np.testing.assert_allclose(line.get_ydata(), values[f])
+    assert len(disp.fold_lines_) == 3
+    assert disp.line_.get_label() == label
+    assert disp.ax_.get_xlabel() == "C" and disp.ax_.get_ylabel() == f"CV {label}"
+    assert disp.alpha_line_.get_xdata()[0] == np.ravel(cv.C_)[0]
+    assert disp.alpha_1se_line_.get_xdata()[0] == cv.C_1se_
+    assert disp.alpha_line_.get_label().startswith("C_ = ")
+    se = values.std(axis=0, ddof=1) / np.sqrt(3)
+    verts = disp.band_.get_paths()[0].vertices
+    assert verts[:, 1].max() == pytest.approx((values.mean(axis=0) + se).max())
+    assert verts[:, 1].min() == pytest.approx((values.mean(axis=0) - se).min())
+    # C_ is where the plotted criterion is best (max score, min error)
+    best = np.argmax(values.mean(axis=0)) if sign > 0 else np.argmin(values.mean(axis=0))
+    assert cv.Cs_[best] == np.ravel(cv.C_)[0]
+
+
+def test_cv_curve_display_logistic_other_l1_ratio(binary_data):
+    """Check an l1_ratio other than the chosen one is drawn unmarked, an absent one refused."""
+    X, y = binary_data
+    cv = _logistic_cv(X, y, l1_ratios=(0.3, 1.0), solver="cd", scoring="neg_log_loss",
+                      tol=1e-4)
+    other = 0.3 if cv.l1_ratio_ == 1.0 else 1.0
+    disp = CVCurveDisplay.from_estimator(cv, l1_ratio=other)
+    assert disp.alpha_line_ is None and disp.alpha_1se_line_ is None
+    i = [0.3, 1.0].index(other)
+    np.testing.assert_allclose(disp.line_.get_ydata(), -cv.scores_[:, i].mean(axis=0))
+    assert f"l1_ratio={other:g}" in disp.ax_.get_title()
+    with pytest.raises(ValueError, match="l1_ratios_"):
+        CVCurveDisplay.from_estimator(cv, l1_ratio=0.7)
 
 
 def _fake_mlp(rate, mode, n_epochs, with_validation):

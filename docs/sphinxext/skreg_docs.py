@@ -125,6 +125,7 @@ def write_api_index(docs_dir):
 EXAMPLE_ARGV = {
     "plot_lasso_path.py": ["--out", "{tmp}/lasso_path.png"],
     "plot_elasticnet_cv.py": ["--out", "{tmp}/elasticnet_cv.png"],
+    "plot_logistic_sparse.py": ["--out", "{tmp}/logistic_sparse.png"],
     "plot_dropout.py": ["{tmp}"],
 }
 _output_dir = []

@@ -35,17 +35,60 @@ def _cv_criterion(estimator, l1_ratio=None):
     return alphas, values[i], label, lower
 
 
+def _scorer_label(scoring, default):
+    """(label, sign): scikit-learn's ``neg_*`` scorers are drawn as errors."""
+    if scoring is None:
+        return default, 1.0
+    name = scoring if isinstance(scoring, str) else getattr(
+        getattr(scoring, "_score_func", None), "__name__", "score")
+    if isinstance(scoring, str) and scoring.startswith("neg_"):
+        return scoring[4:].replace("_", " "), -1.0
+    return name.replace("_", " "), 1.0
+
+
+def _logistic_cv_criterion(estimator, l1_ratio=None):
+    """(Cs, per-fold values (n_Cs, n_folds), label, l1_ratio) of a LogisticRegressionCV.
+
+    ``scores_`` in either layout: scikit-learn 1.9's new array (n_folds,
+    n_l1_ratios, n_Cs), or the legacy dict of one class's (n_folds, n_Cs
+    [, n_l1_ratios]).  ``neg_*`` scores are drawn as errors (their negation);
+    no ``scoring`` is accuracy.
+    """
+    scoring = getattr(estimator, "scoring", None)
+    label, sign = _scorer_label(None if scoring == "warn" else scoring, "accuracy")
+    scores = estimator.scores_
+    if isinstance(scores, dict):
+        scores = np.asarray(next(iter(scores.values())), dtype=float)
+        scores = scores[:, None, :] if scores.ndim == 2 else np.swapaxes(scores, 1, 2)
+    scores = sign * np.asarray(scores, dtype=float)
+    ratios = np.asarray(estimator.l1_ratios_, dtype=object).ravel()
+    chosen = np.asarray(estimator.l1_ratio_, dtype=object).ravel()[0]
+    if l1_ratio is None:
+        i = int(np.flatnonzero(ratios == chosen)[0]) if chosen in list(ratios) else 0
+    else:
+        hits = [k for k, r in enumerate(ratios)
+                if r is not None and float(r) == float(l1_ratio)]
+        if not hits:
+            raise ValueError(f"l1_ratio={l1_ratio!r} is not one of the estimator's "
+                             f"l1_ratios_ {list(ratios)}.")
+        i = hits[0]
+    return np.asarray(estimator.Cs_, dtype=float), scores[:, i].T, label, ratios[i]
+
+
 class CVCurveDisplay:
-    """Mean cross-validated error against alpha with a band of one standard error.
+    """Mean cross-validated error against alpha (or C) with a band of one standard error.
 
     The standard error is the standard deviation over folds (ddof=1) divided
     by sqrt(n_folds), as glmnet's ``cvsd``.  Vertical lines mark ``alpha_``
-    and ``alpha_1se_``.
+    and ``alpha_1se_`` (``C_`` and ``C_1se_`` for a
+    :class:`~skreg.LogisticRegressionCV`, whose curve is its mean CV score
+    per C).
 
     Parameters
     ----------
     alphas : ndarray of shape (n_alphas,)
-        The grid of alphas (the x axis, log scale).
+        The grid (the x axis, log scale): alphas, or the Cs of a logistic
+        model (then pass ``xlabel="C"``).
     cv_values : ndarray of shape (n_alphas, n_folds)
         The per-fold error (or score) at each alpha.
     alpha_ : float, default=None
@@ -56,6 +99,9 @@ class CVCurveDisplay:
         What ``cv_values`` measures (the y label and the curve's legend).
     estimator_name : str, default=None
         Prefixed to the title.
+    xlabel : str, default='alpha'
+        What the grid is: the x label, and the marks' legend names
+        (``f"{xlabel}_"`` and ``f"{xlabel}_1se_"``).
 
     Attributes
     ----------
@@ -83,16 +129,28 @@ class CVCurveDisplay:
     >>> disp = CVCurveDisplay.from_estimator(LassoCV(cv=5).fit(X, y))
     >>> disp.line_.get_label()
     'mean squared error'
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skreg import LogisticRegressionCV
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = LogisticRegressionCV(Cs=6, l1_ratios=(1.0,), solver="cd", cv=3,
+    ...                            scoring="neg_log_loss",
+    ...                            use_legacy_attributes=False).fit(X, y)
+    >>> disp = CVCurveDisplay.from_estimator(clf)
+    >>> disp.line_.get_label(), disp.ax_.get_xlabel()
+    ('log loss', 'C')
     """
 
     def __init__(self, alphas, cv_values, *, alpha_=None, alpha_1se_=None,
-                 ylabel="mean squared error", estimator_name=None):
+                 ylabel="mean squared error", estimator_name=None, xlabel="alpha"):
         self.alphas = alphas
         self.cv_values = cv_values
         self.alpha_ = alpha_
         self.alpha_1se_ = alpha_1se_
         self.ylabel = ylabel
         self.estimator_name = estimator_name
+        self.xlabel = xlabel
 
     def plot(self, ax=None, *, show_folds=False, **kwargs):
         """Draw the curve.
@@ -129,15 +187,15 @@ class CVCurveDisplay:
         self.alpha_line_ = self.alpha_1se_line_ = None
         if self.alpha_ is not None:
             self.alpha_line_ = ax.axvline(self.alpha_, color="k", ls="--", lw=1,
-                                          label=f"alpha_ = {self.alpha_:.3g}")
+                                          label=f"{self.xlabel}_ = {self.alpha_:.3g}")
         if self.alpha_1se_ is not None:
             self.alpha_1se_line_ = ax.axvline(
                 self.alpha_1se_, color="k", ls=":", lw=1,
-                label=f"alpha_1se_ = {self.alpha_1se_:.3g}")
+                label=f"{self.xlabel}_1se_ = {self.alpha_1se_:.3g}")
         ax.set_xscale("log")
         if alphas.size > 1 and alphas[0] > alphas[-1]:
             ax.invert_xaxis()
-        ax.set_xlabel("alpha")
+        ax.set_xlabel(self.xlabel)
         ax.set_ylabel(f"CV {self.ylabel}")
         title = f"Cross-validation, {k} folds"
         if self.estimator_name:
@@ -149,16 +207,19 @@ class CVCurveDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, *, l1_ratio=None, ax=None, **kwargs):
-        """Plot a fitted LassoCV / ElasticNetCV's cross-validation curve.
+        """Plot a fitted CV estimator's cross-validation curve.
 
         Parameters
         ----------
-        estimator : fitted LassoCV or ElasticNetCV
-            Its ``mse_path_`` (or ``score_path_`` with ``scoring``), ``alphas_``,
-            ``alpha_`` and ``alpha_1se_``.
+        estimator : fitted LassoCV, ElasticNetCV or LogisticRegressionCV
+            LassoCV / ElasticNetCV: its ``mse_path_`` (or ``score_path_``
+            with ``scoring``), ``alphas_``, ``alpha_`` and ``alpha_1se_``.
+            LogisticRegressionCV (either ``use_legacy_attributes`` layout):
+            its ``scores_`` per C (accuracy without ``scoring``; a ``neg_*``
+            scorer drawn as an error), ``Cs_``, ``C_`` and ``C_1se_``.
         l1_ratio : float, default=None
-            Which l1_ratio's curve (ElasticNetCV with several); default the
-            chosen ``l1_ratio_``.  The alpha lines are drawn only for it.
+            Which l1_ratio's curve (when there are several); default the
+            chosen ``l1_ratio_``.  The marks are drawn only for it.
         ax : matplotlib Axes, default=None
             The axes to draw on; a new figure and axes when None.
         **kwargs : dict
@@ -169,6 +230,8 @@ class CVCurveDisplay:
         display : CVCurveDisplay
             The display, already drawn.
         """
+        if hasattr(estimator, "Cs_") and hasattr(estimator, "scores_"):
+            return cls._from_logistic(estimator, l1_ratio=l1_ratio, ax=ax, **kwargs)
         alphas, values, label, _ = _cv_criterion(estimator, l1_ratio)
         chosen = l1_ratio is None or float(l1_ratio) == float(
             getattr(estimator, "l1_ratio_", l1_ratio))
@@ -181,4 +244,21 @@ class CVCurveDisplay:
             alpha_=estimator.alpha_ if chosen else None,
             alpha_1se_=getattr(estimator, "alpha_1se_", None) if chosen else None,
             ylabel=label, estimator_name=name,
+        ).plot(ax=ax, **kwargs)
+
+    @classmethod
+    def _from_logistic(cls, estimator, *, l1_ratio, ax, **kwargs):
+        """:meth:`from_estimator` for a fitted LogisticRegressionCV."""
+        Cs, values, label, shown = _logistic_cv_criterion(estimator, l1_ratio)
+        chosen_ratio = np.asarray(estimator.l1_ratio_, dtype=object).ravel()[0]
+        chosen = l1_ratio is None or (chosen_ratio is not None
+                                      and float(l1_ratio) == float(chosen_ratio))
+        name = type(estimator).__name__
+        if shown is not None:
+            name += f" (l1_ratio={float(shown):g})"
+        return cls(
+            Cs, values,
+            alpha_=float(np.ravel(estimator.C_)[0]) if chosen else None,
+            alpha_1se_=estimator.C_1se_ if chosen else None,
+            ylabel=label, estimator_name=name, xlabel="C",
         ).plot(ax=ax, **kwargs)
