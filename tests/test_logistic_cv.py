@@ -75,7 +75,7 @@ def test_logistic_cv_one_standard_error():
                                scoring="neg_log_loss", use_legacy_attributes=False,
                                cv=5).fit(X, y)
     s = est.scores_[:, 0, :]  # (n_folds, n_cs)
-    mean, se = s.mean(axis=0), s.std(axis=0) / np.sqrt(s.shape[0])
+    mean, se = s.mean(axis=0), s.std(axis=0, ddof=1) / np.sqrt(s.shape[0])
     best = np.argmax(mean)
     assert est.C_ == est.Cs_[best]
     expected = est.Cs_[mean >= mean[best] - se[best]].min()

@@ -398,7 +398,7 @@ class LogisticRegressionCV(LogisticRegression):
             l1_ratio_ = (np.mean(np.asarray(l1_ratios_, dtype=float)[bl])
                          if penalty == "elasticnet" else 0.0)
         # one standard error rule at the chosen l1_ratio (glmnet's lambda.1se)
-        m, s = mean[best_l1], scores[:, best_l1].std(axis=0) / np.sqrt(n_folds)
+        m, s = mean[best_l1], scores[:, best_l1].std(axis=0, ddof=1) / np.sqrt(n_folds)
         ok = m >= m[best_c] - s[best_c]
         self.C_1se_ = float(np.min(Cs[ok]))
         self.l1_ratios_ = np.asarray(l1_ratios_)
