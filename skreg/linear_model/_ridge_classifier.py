@@ -352,8 +352,11 @@ class RidgeClassifierCV(_RidgeClassifierBase):
                 multilabel = self._label_binarizer.y_type_.startswith("multilabel")
 
                 def scoring(_, D, Y_true, **kw):  # D: the leave-one-out decisions
+                    # multilabel targets are scored as scikit-learn scores them:
+                    # the column of the largest decision against y's argmax
                     y_true = (self._label_binarizer.inverse_transform(Y_true)
-                              if not multilabel else Y_true)
+                              if not multilabel else
+                              self.classes_[np.asarray(Y_true).argmax(axis=1)])
                     return user(ident, np.asarray(D), y_true, **kw)
             reg = RidgeCV(alphas=self.alphas, fit_intercept=self.fit_intercept,
                           scoring=scoring, cv=None,
