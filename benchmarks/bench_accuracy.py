@@ -26,7 +26,8 @@ alpha = alpha_max / 10 and / 100, fit_intercept=True:
    ``coef`` = ||w - w*||_2 / ||w*||_2 and ``obj`` = (P(w, b) - P(w*, b*)) / P0,
    with P scikit-learn's objective and P0 its value at w = 0.
 2. A row passes when skreg's coef and obj are each <= scikit-learn's, up to a
-   rounding floor of 1e-12 (both below it count as equal).
+   rounding floor of 1e-12 (both below it count as equal) and a relative tie
+   of 1e-9 (on tiny problems both libraries can run the same epochs).
 
 The table has one row per (problem, model, alpha, tol); the summary line
 counts the rows where skreg is less accurate than scikit-learn.
@@ -46,6 +47,7 @@ from _cd_common import (REAL_PROBLEMS, env_lines, env_record, get_problem, pb,
 MODELS = {"lasso": 1.0, "enet": 0.5}
 TOLS = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
 FLOOR = 1e-12
+TIE = 1e-9      # identical iterates (tiny problems) differ only in the last digits
 REAL = tuple(REAL_PROBLEMS)
 
 
@@ -66,6 +68,13 @@ def fit(lib, model, alpha, l1_ratio, tol, X, y, skreg_cls, max_iter=100_000):
         warnings.simplefilter("ignore")
         est.fit(X, y)
     return np.asarray(est.coef_, dtype=np.float64), float(est.intercept_)
+
+
+def at_least_as_accurate(row):
+    """skreg's coef and obj errors <= scikit-learn's (ties within rounding count)."""
+    return all(max(row[f"skreg_{m}"], FLOOR)
+               <= max(row[f"sklearn_{m}"], FLOOR) * (1.0 + TIE)
+               for m in ("coef", "obj"))
 
 
 def primal(X, y, w, b, alpha, l1_ratio):
@@ -115,9 +124,7 @@ def run(args):
                         row[f"{lib}_coef"] = float(np.linalg.norm(w - w_star) / nrm)
                         row[f"{lib}_obj"] = max(
                             (primal(X, y, w, b, alpha, l1_ratio) - p_star) / P0, 0.0)
-                    row["ok"] = all(
-                        max(row[f"skreg_{m}"], FLOOR) <= max(row[f"sklearn_{m}"], FLOOR)
-                        for m in ("coef", "obj"))
+                    row["ok"] = at_least_as_accurate(row)
                     rows.append(row)
     return rows
 
