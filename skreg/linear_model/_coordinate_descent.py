@@ -177,7 +177,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 dtype=[np.float64, np.float32], copy=False, multi_output=True,
                 y_numeric=True,
             )
-            y = check_array(y, dtype=X.dtype.type, ensure_2d=False, copy=False)
+            y = np.asarray(y, dtype=X.dtype)  # validated above: only X's dtype
         elif sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
         n_samples, n_features = X.shape
