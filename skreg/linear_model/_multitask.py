@@ -84,7 +84,7 @@ class MultiTaskElasticNet(ElasticNet):
         ``tol * sum_i s_i ||y_i - mean(Y)||^2``.
     sparse_coef_ : sparse matrix of shape (n_tasks, n_features)
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Defined only when X has feature names that are all strings.
 
     See Also
@@ -98,8 +98,8 @@ class MultiTaskElasticNet(ElasticNet):
     >>> from skreg import MultiTaskElasticNet
     >>> reg = MultiTaskElasticNet(alpha=0.1)
     >>> reg.fit([[0, 0], [1, 1], [2, 2]], [[0, 0], [1, 1], [2, 2]]).coef_.round(3)
-    array([[0.457, 0.456],
-           [0.457, 0.456]])
+    array([[0.456, 0.456],
+           [0.456, 0.456]])
     """
 
     _parameter_constraints = {
@@ -233,8 +233,22 @@ class MultiTaskLasso(MultiTaskElasticNet):
 
     Attributes
     ----------
-    coef_, intercept_, n_iter_, dual_gap_, eps_, sparse_coef_, n_features_in_,
-    feature_names_in_ : as :class:`MultiTaskElasticNet`.
+    coef_ : ndarray of shape (n_tasks, n_features)
+        The coefficients W^T (row t: task t).
+    intercept_ : ndarray of shape (n_tasks,)
+        The intercepts.
+    n_iter_ : int
+        Epochs of block coordinate descent.
+    dual_gap_ : float
+        The duality gap at the end.
+    eps_ : float
+        As :class:`MultiTaskElasticNet`: the tolerance the gap was compared with.
+    sparse_coef_ : scipy.sparse matrix of shape (n_tasks, n_features)
+        ``coef_`` as a sparse matrix.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during fit, when X has string column names.
 
     Examples
     --------

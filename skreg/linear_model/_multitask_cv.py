@@ -105,7 +105,7 @@ _MT_ATTRS_DOC = """
     n_iter_ : int
         Epochs of the final refit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Defined only when X has feature names that are all strings.
 """
 
@@ -137,7 +137,7 @@ class MultiTaskLassoCV(_MultiTaskCVMixin, LassoCV):
     >>> reg.coef_.shape
     (3, 6)
     >>> round(reg.score(X, Y), 2)
-    1.0
+    0.98
     """
 
     _parameter_constraints = {
