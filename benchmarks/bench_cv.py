@@ -47,11 +47,21 @@ import argparse
 import time
 
 import numpy as np
-
-from _cd_common import (PROBLEM_NAMES, get_problem,
-                        add_common_args, available, cached_reference_dual,
-                        conditions_line, env_lines, env_record, finish, pb,
-                        Quiet, skreg_module, timing_conditions)
+from _cd_common import (
+    PROBLEM_NAMES,
+    Quiet,
+    add_common_args,
+    available,
+    cached_reference_dual,
+    conditions_line,
+    env_lines,
+    env_record,
+    finish,
+    get_problem,
+    pb,
+    skreg_module,
+    timing_conditions,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 ALL_SOLVERS = ["skreg", "sklearn", "celer", "skglm"]

@@ -74,8 +74,9 @@ def rel_gap(X, Y, W, b, alpha):
 
 
 def solvers():
-    import skreg
     from sklearn import linear_model as sk
+
+    import skreg
     out = {
         "skreg": lambda a, t: skreg.MultiTaskLasso(alpha=a, tol=t, max_iter=100_000),
         "sklearn": lambda a, t: sk.MultiTaskLasso(alpha=a, tol=t, max_iter=100_000),

@@ -20,9 +20,16 @@ import time
 import warnings
 
 import numpy as np
-
-from _cd_common import (add_common_args, conditions_line, env_lines, env_record,
-                        get_problem, require_skreg, timing_conditions, write_json)
+from _cd_common import (
+    add_common_args,
+    conditions_line,
+    env_lines,
+    env_record,
+    get_problem,
+    require_skreg,
+    timing_conditions,
+    write_json,
+)
 
 
 def cases(skreg_cls):

@@ -45,12 +45,23 @@ import argparse
 import time
 
 import numpy as np
-
-from _cd_common import (PROBLEM_NAMES, get_problem,
-                        add_common_args, cached_array, calibrate,
-                        conditions_line, env_lines, env_record, fingerprint,
-                        finish, pb, Quiet, require_skreg, solvers_for,
-                        timing_conditions)
+from _cd_common import (
+    PROBLEM_NAMES,
+    Quiet,
+    add_common_args,
+    cached_array,
+    calibrate,
+    conditions_line,
+    env_lines,
+    env_record,
+    fingerprint,
+    finish,
+    get_problem,
+    pb,
+    require_skreg,
+    solvers_for,
+    timing_conditions,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 PATH_GRID = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8,

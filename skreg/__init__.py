@@ -19,9 +19,9 @@ from skreg.linear_model import (
     MultiTaskLasso,
     MultiTaskLassoCV,
     Ridge,
-    RidgeCV,
     RidgeClassifier,
     RidgeClassifierCV,
+    RidgeCV,
     enet_path,
     lasso_path,
 )

@@ -6,19 +6,18 @@ both libraries' results are judged by: it is computed from the returned
 coefficients alone, independently of either library's solver.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits,
-                              make_regression)
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, make_regression
 
 
 # --------------------------------------------------------------------------
 # data: bundled with scikit-learn, or generated here (seeded)
 # --------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _load(name):
     """(X, y) of a demo problem; dense arrays Fortran-ordered.  Cached."""
     if name == "diabetes":

@@ -414,7 +414,7 @@ def _matches(pattern, key, item_name):
     return re.fullmatch(_glob_regex(pglob[:-1]), params[:-1]) is not None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _glob_regex(glob):
     out, i = [], 0
     while i < len(glob):

@@ -11,7 +11,6 @@ Anderson extrapolation.
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import check_array, check_consistent_length
 
 from skreg.linear_model._base import (
