@@ -199,7 +199,7 @@ def bench_model(P, model, solvers, args, skreg_mod, log):
     d = out["solvers"]
     t_sk = d["sklearn"]["median_s"] if "sklearn" in d else float("nan")
     a_sk = d["sklearn"]["alpha_"] if "sklearn" in d else float("nan")
-    for s, v in d.items():
+    for v in d.values():
         v["ratio_vs_sklearn"] = v["median_s"] / t_sk
         v["same_alpha_as_sklearn"] = bool(abs(v["alpha_"] - a_sk) <= 1e-10 * a_sk)
     if "skreg" in d and len(d) > 1:

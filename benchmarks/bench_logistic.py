@@ -155,7 +155,7 @@ def run(args):
                             if f <= ref + TARGET * abs(ref):
                                 tols[name] = tol
                                 break
-                    timed = {name: (lambda fit=fns[name], t=tol: fit(X, y, C, t))
+                    timed = {name: (lambda fit=fns[name], t=tol, X=X, y=y, C=C: fit(X, y, C, t))
                              for name, tol in tols.items()}
                     times = pb.interleaved_timings(timed, repeats=args.repeats,
                                                    max_total=args.max_total)

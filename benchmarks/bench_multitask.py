@@ -147,9 +147,10 @@ def main():
                 tols, ok, fns = {}, {}, {}
                 for s, make in solvers().items():
                     tols[s], g, ok[s] = calibrate(make, X, Y, alpha)
-                    fns[s] = (lambda make=make, t=tols[s]: make(alpha, t).fit(X, Y))
+                    fns[s] = (lambda make=make, t=tols[s], alpha=alpha, X=X, Y=Y:
+                              make(alpha, t).fit(X, Y))
                 res = {}
-                for rep in range(args.repeats):  # round-robin
+                for _ in range(args.repeats):  # round-robin
                     for s, fn in fns.items():
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore")

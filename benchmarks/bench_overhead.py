@@ -42,9 +42,10 @@ def cases(skreg_cls):
     for data, (Xd, yd) in (("100x10", (X, y)), ("digits", (digits.X, digits.y))):
         for name, kw in (("Lasso", {"alpha": 0.1}), ("ElasticNet", {"alpha": 0.1}),
                          ("Ridge", {"alpha": 1.0})):
+            sk_cls = getattr(lm, name)
             out.append((f"{name}.fit {data}", Xd, yd,
                         lambda X, y, c=skreg_cls[name], kw=kw: c(**kw).fit(X, y),
-                        lambda X, y, c=getattr(lm, name), kw=kw: c(**kw).fit(X, y)))
+                        lambda X, y, c=sk_cls, kw=kw: c(**kw).fit(X, y)))
         fitted = (skreg_cls["Lasso"](alpha=0.1).fit(Xd, yd),
                   lm.Lasso(alpha=0.1).fit(Xd, yd))
         out.append((f"Lasso.predict {data}", Xd, yd,

@@ -141,7 +141,7 @@ def _pairs(quick=False):
         if name == "MLPClassifier":     # what scikit-learn lacks
             mlp = _factory(cls, name, quick)
             pairs.append(Pair("MLPClassifier(dropout_rate=0.2)",
-                              lambda: mlp().set_params(dropout_rate=0.2), None,
+                              lambda mlp=mlp: mlp().set_params(dropout_rate=0.2), None,
                               data="digits"))
     return pairs
 

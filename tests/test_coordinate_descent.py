@@ -158,8 +158,12 @@ def test_penalty_factor_zero_leaves_feature_unpenalized(regression_data, layout)
     assert ours.coef_[0] != 0.0
     Xc, yc = X - X.mean(0), y - y.mean()
     x0 = Xc[:, 0]
-    proj = lambda v: v - np.outer(x0, x0 @ v) / (x0 @ x0) if v.ndim == 2 else \
-        v - x0 * (x0 @ v) / (x0 @ x0)
+
+    def proj(v):
+        if v.ndim == 2:
+            return v - np.outer(x0, x0 @ v) / (x0 @ x0)
+        return v - x0 * (x0 @ v) / (x0 @ x0)
+
     rest = sk.Lasso(alpha=alpha * p / (p - 1), fit_intercept=False, **TIGHT).fit(
         proj(Xc[:, 1:]), proj(yc))
     np.testing.assert_allclose(ours.coef_[1:], rest.coef_, rtol=1e-6, atol=1e-8)

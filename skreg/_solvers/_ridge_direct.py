@@ -20,6 +20,7 @@ import scipy.linalg
 from scipy.linalg import LinAlgError, LinAlgWarning
 
 from skreg._solvers._blas_threads import single_blas_thread
+from skreg.utils._warnings import user_stacklevel
 
 # Reciprocal condition number (LAPACK ?pocon estimate) of the regularized
 # Gram matrix below which Cholesky is deemed unreliable: 1000 machine epsilons.
@@ -169,5 +170,5 @@ def warn_fallback(reason, to):
         f"Ill-conditioned ridge system ({reason}); falling back to the stable "
         f"'{to}' solver.",
         LinAlgWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )

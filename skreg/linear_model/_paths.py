@@ -28,6 +28,7 @@ from skreg.utils._sklearn_compat import (
     validate_params,
 )
 from skreg.utils._validation import check_alphas, check_numeric_target
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["enet_path", "lasso_path"]
 
@@ -105,7 +106,7 @@ def _resolve_alphas(alphas, n_alphas):
         warnings.warn(
             "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. "
             "'alphas' now accepts an integer value which removes the need to "
-            "pass 'n_alphas'.", FutureWarning,
+            "pass 'n_alphas'.", FutureWarning, stacklevel=user_stacklevel(),
         )
         n_grid = n_alphas
     if isinstance(alphas, str) and alphas == "warn":
@@ -114,7 +115,7 @@ def _resolve_alphas(alphas, n_alphas):
         warnings.warn(
             "'alphas=None' is deprecated and will be removed in 1.11, at which "
             "point the default value will be set to 100. Set 'alphas=100' to "
-            "silence this warning.", FutureWarning,
+            "silence this warning.", FutureWarning, stacklevel=user_stacklevel(),
         )
         return n_grid
     return alphas
