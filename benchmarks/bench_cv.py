@@ -27,7 +27,7 @@ all), fit_intercept=True, n_jobs=1, then its refit at the chosen alpha:
              L1_plus_L2(l1_ratio=0.5), AndersonCD(tol=1e-4, fit_intercept=True,
              warm_start=True), cv=5, n_alphas=100, random_state=0).  Caveats:
              it shuffles its folds, builds its grid from X.T @ y without
-             centring (and without dividing by l1_ratio), and refits per
+             centering (and without dividing by l1_ratio), and refits per
              (alpha, fold) instead of running a path, so its alpha_ is not
              directly comparable.  Its JIT is warmed up before timing (the
              first-call time is recorded).

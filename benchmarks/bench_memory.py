@@ -75,7 +75,7 @@ def child(lib, name, n, p, order, seed):
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         block = rng.standard_normal((stop - start, p))
-        block += 0.5  # a non-zero mean: fit_intercept has centring to do
+        block += 0.5  # a non-zero mean: fit_intercept has centering to do
         X[start:stop] = block
         y[start:stop] = block @ w_true + rng.standard_normal(stop - start)
     del block

@@ -13,7 +13,7 @@ Method (that of bench_cd.py, for the multi-task objective
    W, noise at SNR 3, with 5 and 50 tasks; alpha = alpha_max / 10.
 1. The judge (independent of every solver): the relative duality gap
    (P(W, b) - D(theta)) / P(0) at the solver's (W, b), theta the rescaled
-   centred residual (the multi-task dual: D = (s <R, Y~> - s^2 ||R||^2 / 2)
+   centered residual (the multi-task dual: D = (s <R, Y~> - s^2 ||R||^2 / 2)
    / n, s = min(1, n alpha / max_j ||X~_j^T R||)).
 2. Calibration (not timed): each solver gets the LARGEST tol of the grid
    1e-2, 3e-3, ..., 1e-10 whose solution reaches rel gap <= 1e-6 (tol means
@@ -85,7 +85,7 @@ def solvers():
         from celer.homotopy import mtl_path
 
         class CelerMTL:
-            """celer.MultiTaskLasso's fit (its solver mtl_path on centred data).
+            """celer.MultiTaskLasso's fit (its solver mtl_path on centered data).
 
             celer 0.7.4's own fit calls scikit-learn internals that 1.9 removed
             (_validate_data, a 5-tuple _preprocess_data); this is what it did.

@@ -6,7 +6,7 @@ Run from the repository root:
     python benchmarks/bench_overhead.py --repeats 2001 --busy
 
 On a 100 x 10 problem a coordinate-descent fit takes a few dozen epochs of
-10 columns: what a user waits for is validation, centring, set-up and the
+10 columns: what a user waits for is validation, centering, set-up and the
 Python layers around the kernel.  Each estimator is fitted ``--repeats``
 times, skreg and scikit-learn interleaved (A, B, A, B, ...), and the median
 wall time and the ratio are reported.  Also the 1797 x 64 digits design

@@ -15,7 +15,7 @@ from skreg.linear_model._base import (
     _preprocess,
     _validate_penalty_factor,
 )
-from skreg.linear_model._gram import centred_gram, check_user_gram, gram_decision
+from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
@@ -201,7 +201,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             else:
                 check_user_gram(X, precompute, X_mean, sw)
         if precompute is True:
-            precompute = centred_gram(X, X_mean, sw)
+            precompute = centered_gram(X, X_mean, sw)
 
         y2 = y_c[:, None] if y_c.ndim == 1 else y_c
         n_targets = y2.shape[1]

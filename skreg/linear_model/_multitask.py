@@ -43,7 +43,7 @@ class MultiTaskElasticNet(ElasticNet):
     Solved by block coordinate descent over the features (block
     soft-thresholding), in the compiled loop of :class:`~skreg.Lasso`: Gap
     Safe screening, working sets and Anderson extrapolation; dense or
-    sparse X, centred implicitly (X is never copied for centering or
+    sparse X, centered implicitly (X is never copied for centering or
     weighting).
 
     Parameters
