@@ -40,9 +40,15 @@ import time
 import warnings
 
 import numpy as np
-
-from _cd_common import (REAL_PROBLEMS, env_lines, env_record, get_problem, pb,
-                        require_skreg, write_json)
+from _cd_common import (
+    REAL_PROBLEMS,
+    env_lines,
+    env_record,
+    get_problem,
+    pb,
+    require_skreg,
+    write_json,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 TOLS = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]

@@ -48,12 +48,23 @@ import argparse
 import time
 
 import numpy as np
-
-from _cd_common import (PROBLEM_NAMES, get_problem,
-                        add_common_args, cached_reference_dual, calibrate,
-                        conditions_line, env_lines, env_record, finish,
-                        fmt_ms, pb, Quiet, require_skreg, solvers_for,
-                        timing_conditions)
+from _cd_common import (
+    PROBLEM_NAMES,
+    Quiet,
+    add_common_args,
+    cached_reference_dual,
+    calibrate,
+    conditions_line,
+    env_lines,
+    env_record,
+    finish,
+    fmt_ms,
+    get_problem,
+    pb,
+    require_skreg,
+    solvers_for,
+    timing_conditions,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 

@@ -27,7 +27,7 @@ all), fit_intercept=True, n_jobs=1, then its refit at the chosen alpha:
              L1_plus_L2(l1_ratio=0.5), AndersonCD(tol=1e-4, fit_intercept=True,
              warm_start=True), cv=5, n_alphas=100, random_state=0).  Caveats:
              it shuffles its folds, builds its grid from X.T @ y without
-             centring (and without dividing by l1_ratio), and refits per
+             centering (and without dividing by l1_ratio), and refits per
              (alpha, fold) instead of running a path, so its alpha_ is not
              directly comparable.  Its JIT is warmed up before timing (the
              first-call time is recorded).
@@ -47,11 +47,21 @@ import argparse
 import time
 
 import numpy as np
-
-from _cd_common import (PROBLEM_NAMES, get_problem,
-                        add_common_args, available, cached_reference_dual,
-                        conditions_line, env_lines, env_record, finish, pb,
-                        Quiet, skreg_module, timing_conditions)
+from _cd_common import (
+    PROBLEM_NAMES,
+    Quiet,
+    add_common_args,
+    available,
+    cached_reference_dual,
+    conditions_line,
+    env_lines,
+    env_record,
+    finish,
+    get_problem,
+    pb,
+    skreg_module,
+    timing_conditions,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 ALL_SOLVERS = ["skreg", "sklearn", "celer", "skglm"]
@@ -189,7 +199,7 @@ def bench_model(P, model, solvers, args, skreg_mod, log):
     d = out["solvers"]
     t_sk = d["sklearn"]["median_s"] if "sklearn" in d else float("nan")
     a_sk = d["sklearn"]["alpha_"] if "sklearn" in d else float("nan")
-    for s, v in d.items():
+    for v in d.values():
         v["ratio_vs_sklearn"] = v["median_s"] / t_sk
         v["same_alpha_as_sklearn"] = bool(abs(v["alpha_"] - a_sk) <= 1e-10 * a_sk)
     if "skreg" in d and len(d) > 1:

@@ -43,9 +43,8 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import log_expit, logsumexp
-
 from _cd_common import available, pb  # noqa: E402  (also puts the repo on sys.path)
+from scipy.special import log_expit, logsumexp
 
 TOL_GRID = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7,
             3e-8, 1e-8, 1e-9, 1e-10]
@@ -96,8 +95,9 @@ def problems(names, n_classes):
 
 def solvers(binary, l1_ratio):
     """name -> fit(X, y, C, tol) returning (coef, intercept)."""
-    import skreg
     from sklearn.linear_model import LogisticRegression as SkLR
+
+    import skreg
 
     def ours(X, y, C, tol):
         m = skreg.LogisticRegression(C=C, l1_ratio=l1_ratio, solver="cd", tol=tol,
@@ -155,7 +155,7 @@ def run(args):
                             if f <= ref + TARGET * abs(ref):
                                 tols[name] = tol
                                 break
-                    timed = {name: (lambda fit=fns[name], t=tol: fit(X, y, C, t))
+                    timed = {name: (lambda fit=fns[name], t=tol, X=X, y=y, C=C: fit(X, y, C, t))
                              for name, tol in tols.items()}
                     times = pb.interleaved_timings(timed, repeats=args.repeats,
                                                    max_total=args.max_total)

@@ -75,7 +75,7 @@ def child(lib, name, n, p, order, seed):
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         block = rng.standard_normal((stop - start, p))
-        block += 0.5  # a non-zero mean: fit_intercept has centring to do
+        block += 0.5  # a non-zero mean: fit_intercept has centering to do
         X[start:stop] = block
         y[start:stop] = block @ w_true + rng.standard_normal(stop - start)
     del block
@@ -147,8 +147,8 @@ def main():
     n, p = args.n_samples, args.n_features
     print(f"\nPeak memory of one fit, X = {n} x {p} float64 "
           f"({n * p * 8 / 2**30:.2f} GiB), extra over the memory held before fit\n")
-    print(f"| estimator | X order | library | peak RSS (MiB) | tracemalloc peak (MiB) "
-          f"| fit time (s) |")
+    print("| estimator | X order | library | peak RSS (MiB) | tracemalloc peak (MiB) "
+          "| fit time (s) |")
     print("| --- | --- | --- | ---: | ---: | ---: |")
     for name, order, lib, res in rows:
         if "peak_rss_mib" in res:

@@ -13,7 +13,7 @@ Method (that of bench_cd.py, for the multi-task objective
    W, noise at SNR 3, with 5 and 50 tasks; alpha = alpha_max / 10.
 1. The judge (independent of every solver): the relative duality gap
    (P(W, b) - D(theta)) / P(0) at the solver's (W, b), theta the rescaled
-   centred residual (the multi-task dual: D = (s <R, Y~> - s^2 ||R||^2 / 2)
+   centered residual (the multi-task dual: D = (s <R, Y~> - s^2 ||R||^2 / 2)
    / n, s = min(1, n alpha / max_j ||X~_j^T R||)).
 2. Calibration (not timed): each solver gets the LARGEST tol of the grid
    1e-2, 3e-3, ..., 1e-10 whose solution reaches rel gap <= 1e-6 (tol means
@@ -74,8 +74,9 @@ def rel_gap(X, Y, W, b, alpha):
 
 
 def solvers():
-    import skreg
     from sklearn import linear_model as sk
+
+    import skreg
     out = {
         "skreg": lambda a, t: skreg.MultiTaskLasso(alpha=a, tol=t, max_iter=100_000),
         "sklearn": lambda a, t: sk.MultiTaskLasso(alpha=a, tol=t, max_iter=100_000),
@@ -84,7 +85,7 @@ def solvers():
         from celer.homotopy import mtl_path
 
         class CelerMTL:
-            """celer.MultiTaskLasso's fit (its solver mtl_path on centred data).
+            """celer.MultiTaskLasso's fit (its solver mtl_path on centered data).
 
             celer 0.7.4's own fit calls scikit-learn internals that 1.9 removed
             (_validate_data, a 5-tuple _preprocess_data); this is what it did.
@@ -146,9 +147,10 @@ def main():
                 tols, ok, fns = {}, {}, {}
                 for s, make in solvers().items():
                     tols[s], g, ok[s] = calibrate(make, X, Y, alpha)
-                    fns[s] = (lambda make=make, t=tols[s]: make(alpha, t).fit(X, Y))
+                    fns[s] = (lambda make=make, t=tols[s], alpha=alpha, X=X, Y=Y:
+                              make(alpha, t).fit(X, Y))
                 res = {}
-                for rep in range(args.repeats):  # round-robin
+                for _ in range(args.repeats):  # round-robin
                     for s, fn in fns.items():
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore")

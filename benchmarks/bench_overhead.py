@@ -6,7 +6,7 @@ Run from the repository root:
     python benchmarks/bench_overhead.py --repeats 2001 --busy
 
 On a 100 x 10 problem a coordinate-descent fit takes a few dozen epochs of
-10 columns: what a user waits for is validation, centring, set-up and the
+10 columns: what a user waits for is validation, centering, set-up and the
 Python layers around the kernel.  Each estimator is fitted ``--repeats``
 times, skreg and scikit-learn interleaved (A, B, A, B, ...), and the median
 wall time and the ratio are reported.  Also the 1797 x 64 digits design
@@ -20,9 +20,16 @@ import time
 import warnings
 
 import numpy as np
-
-from _cd_common import (add_common_args, conditions_line, env_lines, env_record,
-                        get_problem, require_skreg, timing_conditions, write_json)
+from _cd_common import (
+    add_common_args,
+    conditions_line,
+    env_lines,
+    env_record,
+    get_problem,
+    require_skreg,
+    timing_conditions,
+    write_json,
+)
 
 
 def cases(skreg_cls):
@@ -35,9 +42,10 @@ def cases(skreg_cls):
     for data, (Xd, yd) in (("100x10", (X, y)), ("digits", (digits.X, digits.y))):
         for name, kw in (("Lasso", {"alpha": 0.1}), ("ElasticNet", {"alpha": 0.1}),
                          ("Ridge", {"alpha": 1.0})):
+            sk_cls = getattr(lm, name)
             out.append((f"{name}.fit {data}", Xd, yd,
                         lambda X, y, c=skreg_cls[name], kw=kw: c(**kw).fit(X, y),
-                        lambda X, y, c=getattr(lm, name), kw=kw: c(**kw).fit(X, y)))
+                        lambda X, y, c=sk_cls, kw=kw: c(**kw).fit(X, y)))
         fitted = (skreg_cls["Lasso"](alpha=0.1).fit(Xd, yd),
                   lm.Lasso(alpha=0.1).fit(Xd, yd))
         out.append((f"Lasso.predict {data}", Xd, yd,

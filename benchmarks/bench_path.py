@@ -20,7 +20,7 @@ ElasticNet (l1_ratio=0.5; its alpha_max is the Lasso's / 0.5):
              (numba JIT compiled before anything is timed)
 
 Path functions fit no intercept, so "wide-dense" (and any dense problem) is
-centred first (X and y; equivalent to fitting an intercept) and
+centered first (X and y; equivalent to fitting an intercept) and
 "sparse-text-like" (sparse) is used raw, without intercept.
 
 Accuracy: each solver's tol is the largest on the grid 1e-3, 3e-4, ...,
@@ -45,12 +45,23 @@ import argparse
 import time
 
 import numpy as np
-
-from _cd_common import (PROBLEM_NAMES, get_problem,
-                        add_common_args, cached_array, calibrate,
-                        conditions_line, env_lines, env_record, fingerprint,
-                        finish, pb, Quiet, require_skreg, solvers_for,
-                        timing_conditions)
+from _cd_common import (
+    PROBLEM_NAMES,
+    Quiet,
+    add_common_args,
+    cached_array,
+    calibrate,
+    conditions_line,
+    env_lines,
+    env_record,
+    fingerprint,
+    finish,
+    get_problem,
+    pb,
+    require_skreg,
+    solvers_for,
+    timing_conditions,
+)
 
 MODELS = {"lasso": 1.0, "enet": 0.5}
 PATH_GRID = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8,
@@ -58,7 +69,7 @@ PATH_GRID = [1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6, 3e-7, 1e-7, 3e-8, 1e-8,
 
 
 def path_data(P):
-    """Dense: centred copy (= intercept); sparse: raw, no intercept."""
+    """Dense: centered copy (= intercept); sparse: raw, no intercept."""
     if P.is_sparse:
         return P.X, P.y
     X = np.asfortranarray(P.X - P.X.mean(axis=0))
@@ -210,7 +221,7 @@ def to_markdown(res):
          f"alpha_max*{c0['eps']:g}), tol calibrated to max rel gap "
          f"<= {res['target']:g} over the path", "", env_lines(res["env"]), "",
          f"{res.get('conditions', res['blas_threads'])}; total {res['total_s']:.0f}s. "
-         "Dense problems centred first, sparse raw without intercept. "
+         "Dense problems centered first, sparse raw without intercept. "
          "x sk = wall / sklearn wall; skreg/best = skreg wall / fastest other "
          "solver that reached the target. '!' = target not reached.", "",
          "| problem | model | solver | tol | wall [s] | CPU [s] | x sk | skreg/best other "

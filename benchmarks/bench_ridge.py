@@ -12,7 +12,7 @@ dense 20000x1000, wide dense 1000x20000, sparse CSC 20000x20000 at density
 0.001, and 20000x500 with 10 targets.  Compared in the same process,
 round-robin interleaved: skreg Ridge(solver='auto'), scikit-learn
 Ridge(solver='auto'), and on dense data the raw bound of the shared bench
-(centring + Gram X^T X or X X^T + X^T y + scipy cho_factor/cho_solve).
+(centering + Gram X^T X or X X^T + X^T y + scipy cho_factor/cho_solve).
 Accuracy: relative excess objective (P - P*)/P* against the float64 Cholesky
 reference of the shared bench (sparse: skreg sparse_cg at tol 1e-10).
 
@@ -85,12 +85,12 @@ def bench_ridge(name, repeats):
         def raw():
             Xc, yc, Xm, ym = sbr.center(X, y)
             return sbr.raw_cholesky(Xc, yc)
-        fns["raw: centre + Gram + cho_factor/solve"] = raw
+        fns["raw: center + Gram + cho_factor/solve"] = raw
     load0 = pb.loadavg()
     t = pb.interleaved_timings(fns, repeats=repeats)
     rows = []
     sk = t["sklearn Ridge('auto')"]["median"]
-    rawt = t.get("raw: centre + Gram + cho_factor/solve", {}).get("median")
+    rawt = t.get("raw: center + Gram + cho_factor/solve", {}).get("median")
     for k, r in t.items():
         est = r["result"]
         excess = used = ""
@@ -117,7 +117,7 @@ def _loo_floor(X):
 
     The hat matrix's diagonal h_i(alpha) = sum_k (x~_i . v_k)^2 / (s_k + alpha)
     needs X~ V (n p^2 flops, a GEMM) on top of the Gram matrix X~^T X~ that a
-    Cholesky fit also needs; the eigendecomposition itself, the centring and
+    Cholesky fit also needs; the eigendecomposition itself, the centering and
     the per-alpha O(n p) work come on top.  V is a fixed random orthogonal
     p x p matrix (its values do not change the cost).
     """

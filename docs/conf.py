@@ -25,8 +25,9 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "sphinxext"))
 
-import skreg  # noqa: E402
 import skreg_docs  # noqa: E402
+
+import skreg  # noqa: E402
 
 project = "skreg"
 author = "the skreg developers"

@@ -1,8 +1,8 @@
 """skreg: scikit-learn compatible regularized estimators.
 
-Lasso, ElasticNet and their multi-task versions by compiled coordinate descent stopping on the duality
-gap, Ridge by closed forms, and multi-layer perceptrons with dropout, all
-following scikit-learn's conventions.
+Lasso, ElasticNet and their multi-task versions by compiled coordinate
+descent stopping on the duality gap, Ridge by closed forms, and multi-layer
+perceptrons with dropout, all following scikit-learn's conventions.
 """
 
 __version__ = "0.1.0.dev0"
@@ -19,9 +19,9 @@ from skreg.linear_model import (
     MultiTaskLasso,
     MultiTaskLassoCV,
     Ridge,
-    RidgeCV,
     RidgeClassifier,
     RidgeClassifierCV,
+    RidgeCV,
     enet_path,
     lasso_path,
 )

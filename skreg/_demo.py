@@ -30,8 +30,8 @@ import os
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
@@ -141,7 +141,7 @@ def _pairs(quick=False):
         if name == "MLPClassifier":     # what scikit-learn lacks
             mlp = _factory(cls, name, quick)
             pairs.append(Pair("MLPClassifier(dropout_rate=0.2)",
-                              lambda: mlp().set_params(dropout_rate=0.2), None,
+                              lambda mlp=mlp: mlp().set_params(dropout_rate=0.2), None,
                               data="digits"))
     return pairs
 
@@ -466,8 +466,8 @@ def _dropout_models():
         return []
     X, y = _load("digits")
     settings = [(0.0, "inverted"), (0.3, "inverted"), (0.3, "standard")]
-    # small matrices: one BLAS thread (measured on 2 busy cores: OpenBLAS's
-    # threads made a 64-unit network 25x slower, scikit-learn's too)
+    # small matrices: one BLAS thread (threaded calls on a network this size
+    # cost more in hand-offs than in arithmetic, for scikit-learn's too)
     with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")
         return [skreg.MLPClassifier(hidden_layer_sizes=(48,), solver="adam",
@@ -517,8 +517,8 @@ def run(quick=False, repeats=None, out_dir="skreg-demo", out=print, progress=Non
                   f"fits, BLAS on 1 thread{' (--quick)' if quick else ''}")
         ctx.write("")
         ctx.write(f"1. every estimator beside scikit-learn's of the same name ({shapes})")
-        # one BLAS thread for both libraries: steadier timings on a small
-        # shared machine, where OpenBLAS threads on small matrices mostly wait
+        # one BLAS thread for both libraries: steadier timings, as threaded
+        # BLAS calls on small matrices mostly wait for their threads
         with threadpool_limits(limits=1, user_api="blas"):
             fits = _fit_table(pairs, ctx)
             ctx.write("")

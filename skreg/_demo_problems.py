@@ -6,19 +6,18 @@ both libraries' results are judged by: it is computed from the returned
 coefficients alone, independently of either library's solver.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits,
-                              make_regression)
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, make_regression
 
 
 # --------------------------------------------------------------------------
 # data: bundled with scikit-learn, or generated here (seeded)
 # --------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _load(name):
     """(X, y) of a demo problem; dense arrays Fortran-ordered.  Cached."""
     if name == "diabetes":
@@ -97,7 +96,7 @@ def relative_duality_gap(X, y, w, b=0.0, alpha=1.0, l1_ratio=1.0, fit_intercept=
     + alpha (1 - l1_ratio) ||w||^2 / 2.  Dual (Fenchel, exact conjugate of
     the penalty; sum(u) = 0 with an intercept):
     D(u) = u.y - n/2 ||u||^2 - sum_j max(|x_j.u| - l1, 0)^2 / (2 l2), and for
-    the Lasso (l2 = 0) the constraint |x_j.u| <= l1.  u is the centred
+    the Lasso (l2 = 0) the constraint |x_j.u| <= l1.  u is the centered
     residual / n, rescaled by the best scalar s.  Returns (P - D) / P0,
     P0 = P(0, mean(y)), an upper bound on the relative suboptimality.
     It reads nothing from either library's solver.

@@ -95,14 +95,14 @@ EXCLUSION_RULES = {
 CD, RIDGE, MLP = "test_coordinate_descent.py", "test_ridge.py", "test_mlp.py"
 DELIBERATE: dict[str, str] = {
     f"{CD}::test_enet_copy_X_False_check_input_False":
-        "copy_X=False never overwrites X: skreg centres and scales without writing "
+        "copy_X=False never overwrites X: skreg centers and scales without writing "
         "into the caller's array; scikit-learn's test asserts that X was changed.",
     f"{CD}::test_check_input_false":
         "check_input=False with C-ordered X computes the right answer (skreg's "
         "kernels take either memory order); scikit-learn's test expects a "
         "ValueError from its Fortran-only kernel.",
     f"{RIDGE}::test_ridge_fit_intercept_sparse_error[*-cholesky]":
-        "solver='cholesky' on sparse X with fit_intercept=True works (centring "
+        "solver='cholesky' on sparse X with fit_intercept=True works (centering "
         "without densifying X); scikit-learn refuses it with a ValueError.",
     f"{RIDGE}::test_n_iter":
         "Ridge reports n_iter_ for every solver (1 for a direct solve), so that "
@@ -414,7 +414,7 @@ def _matches(pattern, key, item_name):
     return re.fullmatch(_glob_regex(pglob[:-1]), params[:-1]) is not None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _glob_regex(glob):
     out, i = [], 0
     while i < len(glob):

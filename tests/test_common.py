@@ -9,12 +9,12 @@ from skreg import (
     LassoCV,
     LogisticRegression,
     LogisticRegressionCV,
-    RidgeClassifier,
-    RidgeClassifierCV,
     MultiTaskElasticNet,
     MultiTaskElasticNetCV,
     MultiTaskLasso,
     MultiTaskLassoCV,
+    RidgeClassifier,
+    RidgeClassifierCV,
 )
 
 ESTIMATORS = [

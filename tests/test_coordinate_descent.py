@@ -158,8 +158,12 @@ def test_penalty_factor_zero_leaves_feature_unpenalized(regression_data, layout)
     assert ours.coef_[0] != 0.0
     Xc, yc = X - X.mean(0), y - y.mean()
     x0 = Xc[:, 0]
-    proj = lambda v: v - np.outer(x0, x0 @ v) / (x0 @ x0) if v.ndim == 2 else \
-        v - x0 * (x0 @ v) / (x0 @ x0)
+
+    def proj(v):
+        if v.ndim == 2:
+            return v - np.outer(x0, x0 @ v) / (x0 @ x0)
+        return v - x0 * (x0 @ v) / (x0 @ x0)
+
     rest = sk.Lasso(alpha=alpha * p / (p - 1), fit_intercept=False, **TIGHT).fit(
         proj(Xc[:, 1:]), proj(yc))
     np.testing.assert_allclose(ours.coef_[1:], rest.coef_, rtol=1e-6, atol=1e-8)
@@ -542,7 +546,7 @@ def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
 
 
 def test_path_screening_uses_a_certified_gap():
-    """Check a weighted, implicitly centred path against scikit-learn's Lasso.
+    """Check a weighted, implicitly centered path against scikit-learn's Lasso.
 
     Regression (issue 11 §2): with nearly-equal column means a predicted
     start's computed gap came out negative, Gap Safe screening used radius 0
@@ -578,7 +582,7 @@ def test_gram_and_X_kernels_share_the_gap(l1_ratio, with_free):
     """
     from skreg._objectives import enet_duality_gap
     from skreg._solvers import solve_enet, solve_enet_gram
-    from skreg.linear_model._gram import centred_gram
+    from skreg.linear_model._gram import centered_gram
 
     rng = np.random.RandomState(0)
     n, p = 40, 6
@@ -591,7 +595,7 @@ def test_gram_and_X_kernels_share_the_gap(l1_ratio, with_free):
     w0 = rng.randn(p)
     alpha = 0.3
     l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
-    G = centred_gram(X, xm, s)
+    G = centered_gram(X, xm, s)
     q = (X - xm).T @ (s * y_c)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -622,7 +626,7 @@ def test_gram_decision_is_one_rule():
     assert gram_decision(G, tall) is G
     with pytest.raises(ValueError, match="Gram matrix of shape"):
         gram_decision(G[:4, :4], tall)
-    # float32 offsets dwarfing the spread: centring G would cancel every digit
+    # float32 offsets dwarfing the spread: centering G would cancel every digit
     X32 = (1e4 + rng.rand(30, 5)).astype(np.float32)
     assert gram_decision(True, X32, X32.mean(0)) is False
     assert gram_decision(True, X32) is True

@@ -31,7 +31,7 @@ TIGHT = dict(tol=1e-12, max_iter=100_000)
 
 def _problem(n=40, p=60, T=4, seed=0, offset=2.0):
     rng = np.random.RandomState(seed)
-    X = rng.randn(n, p) + offset * rng.rand(p)  # uncentred columns: implicit centering
+    X = rng.randn(n, p) + offset * rng.rand(p)  # uncentered columns: implicit centering
     W = np.zeros((T, p))
     W[:, :6] = rng.randn(T, 6)
     Y = X @ W.T + 0.3 * rng.randn(n, T) + rng.randn(T)

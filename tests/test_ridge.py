@@ -118,7 +118,7 @@ def test_ridge_inputs_not_modified(sparse):
 
 
 def test_ridge_copy_X_false_same_result():
-    """Check that copy_X=False (in-place centring) gives the same coefficients."""
+    """Check that copy_X=False (in-place centering) gives the same coefficients."""
     X, y, sw = _problem(30, 5)
     ref = Ridge().fit(X, y, sample_weight=sw)
     est = Ridge(copy_X=False).fit(X.copy(), y, sample_weight=sw)
@@ -138,7 +138,7 @@ def test_ridge_ill_conditioned_falls_back_with_warning(sparse):
         est = Ridge(alpha=0.0, solver="cholesky").fit(Xin, y)
     assert est.solver_ == ("eigh" if sparse else "svd")
     assert np.all(np.isfinite(est.coef_))
-    # oracle: minimum-norm least squares on the centred data
+    # oracle: minimum-norm least squares on the centered data
     Xc, yc = X - X.mean(0), y - y.mean()
     w = np.linalg.lstsq(Xc, yc, rcond=1e-10)[0]
     assert_allclose(est.predict(Xin), Xc @ w + y.mean(), rtol=1e-6, atol=1e-6)
@@ -273,7 +273,7 @@ def test_ridge_in_grid_search_and_pipeline():
 
 @pytest.mark.parametrize("shape", [(40, 8), (8, 40)])
 @pytest.mark.parametrize("offset", [0.0, 5.0, 1e6])
-def test_ridge_implicit_centring_large_offsets(shape, offset):
+def test_ridge_implicit_centering_large_offsets(shape, offset):
     """Check Cholesky and LOO stay exact when column means dwarf the spread."""
     rng = np.random.RandomState(0)
     X = rng.randn(*shape) + offset

@@ -118,7 +118,7 @@ def test_ridge_cv_kfold_matches_sklearn(cv, shape, weighted, n_targets):
 
 
 def test_ridge_cv_kfold_sparse_equals_dense():
-    """Check K-fold on sparse X gives the dense result (implicit centring)."""
+    """Check K-fold on sparse X gives the dense result (implicit centering)."""
     X, y, _ = _problem(40, 12, sparse=True, seed=5)
     est = RidgeCV(alphas=ALPHAS, cv=4, scoring="neg_mean_squared_error").fit(X, y)
     ref = RidgeCV(alphas=ALPHAS, cv=4, scoring="neg_mean_squared_error").fit(

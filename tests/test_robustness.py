@@ -439,7 +439,7 @@ def test_alpha_at_or_above_alpha_max(name, layout, factor):
     assert np.all(est.coef_ == 0)
     assert est.n_iter_ <= 1
     np.testing.assert_allclose(est.intercept_, y.mean())
-    # the path functions fit no intercept: their alpha_max is uncentred
+    # the path functions fit no intercept: their alpha_max is uncentered
     a = alpha_max(X, y, l1_ratio=l1_ratio, fit_intercept=False) * factor * (1 + 1e-12)
     _, coefs, _, n_iters = skreg.enet_path(X, y, l1_ratio=l1_ratio, alphas=[a * 2, a],
                                            return_n_iter=True)
@@ -618,10 +618,10 @@ def test_fit_peak_memory_not_above_sklearn(name, order):
 def test_float32_weighted_small_residual_converges(layout):
     """Check float32 convergence when the mean offset dwarfs the residual.
 
-    The implicitly centred float32 residual is stored uncentred, so when
+    The implicitly centered float32 residual is stored uncentered, so when
     |X_mean @ w| >> |residual| its rounding swamps the residual and CD stalled
     (found by test_properties: float32, 2 x 1, weighted).  Such X is now
-    centred in a copy when dense and solved in float64 when sparse.
+    centered in a copy when dense and solved in float64 when sparse.
     """
     X = np.array([[3.2470386], [4.13207912]], dtype=np.float32)
     y = np.array([-4.484025, -5.71190596], dtype=np.float32)
@@ -642,7 +642,7 @@ def test_float32_weighted_small_residual_converges(layout):
 def test_float32_cv_with_dominant_offsets(layout):
     """Check LassoCV folds on float32 X whose offsets dwarf the spread.
 
-    The folds get the same guard as the estimators (dense: centred copy of the
+    The folds get the same guard as the estimators (dense: centered copy of the
     fold; sparse: float64 values): the fit converges, stays float32 and picks
     the alpha the float64 fit picks on the same folds and grid.
     """
@@ -715,7 +715,7 @@ def test_cv_fold_with_zero_weights_is_clear(name):
 def test_constant_feature_with_inexact_mean_tiny_alpha():
     """Check a constant column 0.1 (inexact mean) at alpha=1e-30: finite, as scikit-learn.
 
-    (Its rounding-size norm2 once met a larger implicit-centring gradient
+    (Its rounding-size norm2 once met a larger implicit-centering gradient
     error and coef_ exploded to 1e86; fixed in the kernel, c488c8e.)
     """
     rng = np.random.RandomState(0)

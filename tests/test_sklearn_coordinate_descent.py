@@ -1,4 +1,7 @@
-"""scikit-learn's own test_coordinate_descent.py, run against skreg (see tests/_sklearn_suite.py)."""
+"""scikit-learn's own test_coordinate_descent.py, run against skreg.
+
+See tests/_sklearn_suite.py.
+"""
 
 from _skreg_sklearn_suite import load  # registered by tests/conftest.py
 

@@ -42,18 +42,11 @@ _sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
 """
 
 # --- coordinate descent ------------------------------------------------------
+# --- Ridge: the centered design, direct / iterative / leave-one-out solvers, SAG
+from skreg._solvers._blas_threads import single_blas_thread
 from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21, solve_l21_gram
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
-
-_CD_EXPORTS = ["solve_enet", "solve_enet_gram", "solve_l21", "solve_l21_gram",
-               "lasso_dual_extrapolated", "select_smallest"]
-# --- end coordinate descent --------------------------------------------------
-
-
-
-# --- Ridge: the centered design, direct / iterative / leave-one-out solvers, SAG
-from skreg._solvers._blas_threads import single_blas_thread
 from skreg._solvers._design import CenteredDesign, NonFiniteError, preprocess, weighted_mean
 from skreg._solvers._ridge_direct import (
     IllConditionedError,
@@ -71,13 +64,35 @@ from skreg._solvers._ridge_iterative import (
 )
 from skreg._solvers._ridge_loo import LooDecomposition, ridge_coefs_eigh
 from skreg._solvers._sag import auto_step_size, sag_solve
-# --- end Ridge
 
-_RIDGE_EXPORTS = ["single_blas_thread", "CenteredDesign", "NonFiniteError",
-                  "preprocess", "weighted_mean", "IllConditionedError",
-                  "solve_cholesky", "solve_eigh", "solve_svd", "warn_fallback",
-                  "solve_cd", "solve_lbfgs", "solve_lsqr", "solve_sag",
-                  "solve_sparse_cg", "LooDecomposition", "ridge_coefs_eigh",
-                  "auto_step_size", "sag_solve"]
-
-__all__ = [*_CD_EXPORTS, *_RIDGE_EXPORTS]
+# The re-exports, listed so that linters and ``from skreg._solvers import *``
+# see them as the package's interface.
+__all__ = [
+    # coordinate descent
+    "solve_enet",
+    "solve_enet_gram",
+    "solve_l21",
+    "solve_l21_gram",
+    "lasso_dual_extrapolated",
+    "select_smallest",
+    # Ridge
+    "single_blas_thread",
+    "CenteredDesign",
+    "NonFiniteError",
+    "preprocess",
+    "weighted_mean",
+    "IllConditionedError",
+    "solve_cholesky",
+    "solve_eigh",
+    "solve_svd",
+    "warn_fallback",
+    "solve_cd",
+    "solve_lbfgs",
+    "solve_lsqr",
+    "solve_sag",
+    "solve_sparse_cg",
+    "LooDecomposition",
+    "ridge_coefs_eigh",
+    "auto_step_size",
+    "sag_solve",
+]

@@ -3,7 +3,7 @@
 #
 # The kernels' calls never run threaded BLAS: a coordinate update or a gap is
 # far too small for threads to pay, and a threaded call stalls whenever
-# another process holds a core (10-100x slower on a busy machine).  OpenBLAS
+# another process holds a core.  OpenBLAS
 # threads dot/axpy above 10000 elements and gemv above m * n = 9216 (its
 # GEMM_MULTITHREAD_THRESHOLD rule), so _dot and _axpy work in chunks of
 # _CHUNK and _gemv_t_1t in column blocks below that size.  (MKL-type

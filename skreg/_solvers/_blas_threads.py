@@ -1,9 +1,9 @@
 """BLAS thread control for the Ridge solvers (no mutable module state).
 
 ``single_blas_thread()`` pins BLAS to one thread for loops of small BLAS-1/2
-calls.  On a busy 2-core machine a 2-thread OpenBLAS call waits for a time
-slice of the other core: a 20000-long dot product was measured at 13-16 ms
-instead of 0.02 ms (ANCHORS.md, surprise 6).  The iterative solvers make
+calls.  A threaded OpenBLAS call waits for every one of its threads to get
+a core, so a small call costs its thread hand-offs, not its arithmetic, and
+stalls whenever another process holds a core.  The iterative solvers make
 hundreds of such calls, so they run with one BLAS thread.
 """
 

@@ -60,7 +60,7 @@ def solve_enet(
     Minimises ``0.5 * sum_i s_i (y_i - (x_i - X_mean) @ w)**2
     + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2``
     (s = sample_weight or ones, pf = penalty_factor or ones; X_mean None
-    means no centering, otherwise y should be centred with the same weights).
+    means no centering, otherwise y should be centered with the same weights).
 
     Parameters
     ----------

@@ -47,7 +47,7 @@ Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
   taken as the start when it lowers the objective.
 * Implicit centering and weights: the residual is kept as r = S R minus a
   scalar multiple of s, so a coordinate update costs O(nnz(x_j)) even for a
-  centred sparse design, and no weighted or centred copy of X is made.
+  centered sparse design, and no weighted or centered copy of X is made.
 """
 
 from cython cimport floating
@@ -510,7 +510,7 @@ def enet_cd_sparse(floating[::1] w, double alpha, double beta,
                    double tol, object rng, **options):
     """Coordinate descent on a CSC X given by (data, indices, indptr).
 
-    The centred design X - 1 X_mean^T is never formed.  Same arguments and
+    The centered design X - 1 X_mean^T is never formed.  Same arguments and
     returns as :func:`enet_cd_dense`.
     """
     cdef Layout L

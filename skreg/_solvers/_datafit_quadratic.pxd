@@ -130,9 +130,9 @@ cdef inline void _col_stats(const Layout* L, const floating* xv, const floating*
     Dense unweighted columns use BLAS (sum x, sum x^2) and the expansion
     sum (x - m)^2 = sum x^2 - 2 m sum x + n m^2, redone in two passes when it
     cancels badly (a large mean against a small spread).  ``ones`` holds
-    n_samples ones.  A centred column whose spread is at rounding level
+    n_samples ones.  A centered column whose spread is at rounding level
     (a constant column with an inexact mean) gets norm2 = 0 and is left out:
-    its implicitly centred gradient carries an error far above that spread.
+    its implicitly centered gradient carries an error far above that spread.
     """
     cdef Py_ssize_t i, n = L.n_samples
     cdef int32_t k

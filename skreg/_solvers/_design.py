@@ -26,7 +26,6 @@ sparse matrix and applies the centering implicitly in every product.
 import numpy as np
 import scipy.sparse as sp
 
-
 # Implicit centering of a dense X (Gram of the raw X minus a rank-one term)
 # loses about log10(1 + m^2 / var) digits to cancellation; above this ratio
 # the design is centered explicitly instead.

@@ -53,7 +53,7 @@ cdef inline double _gap_rounding(const Layout* L, const floating* w, const float
 
     A Gap Safe radius needs a gap that is a bound: the computed gap can come
     out below the true one (even negative) by the rounding of the residual
-    and of X~^T R.  With an uncentred X (implicit centering) or large
+    and of X~^T R.  With an uncentered X (implicit centering) or large
     coefficients the residual is the small difference of large terms: its
     error is about eps (||y|| + sum_j |w_j| ||x_j||), ||x_j|| the raw column's
     norm; that error enters P and D directly, and through X~^T R the dual

@@ -20,6 +20,7 @@ import scipy.linalg
 from scipy.linalg import LinAlgError, LinAlgWarning
 
 from skreg._solvers._blas_threads import single_blas_thread
+from skreg.utils._warnings import user_stacklevel
 
 # Reciprocal condition number (LAPACK ?pocon estimate) of the regularized
 # Gram matrix below which Cholesky is deemed unreliable: 1000 machine epsilons.
@@ -35,8 +36,7 @@ def _eigh(A, overwrite_a=False, check_finite=False):
     20-25 % less CPU than scipy's default ?syevr at the sizes met here.
 
     Runs with one BLAS thread: its tridiagonal reduction is a long chain of
-    BLAS-2 calls, and with 2 threads on the shared 2-core machine a
-    1000 x 1000 ?syevd took 3.2-5.2 s against 0.30-0.47 s with one.
+    BLAS-2 calls, each too small for threads to pay for their hand-offs.
     """
     with single_blas_thread():
         return scipy.linalg.eigh(A, overwrite_a=overwrite_a,
@@ -64,8 +64,8 @@ def _cho_solve_spd(A, B, alpha):
     # temporary (np.abs(A) doubled a wide fit's memory beyond X)
     (lange,) = scipy.linalg.get_lapack_funcs(("lange",), (A,))
     anorm = lange("1", A)
-    # one BLAS thread up to 4000: on the shared 2-core machine a 2-thread
-    # potrf of 500 x 500 took 0.53 s against 0.014 s with one
+    # one BLAS thread up to 4000: below that a threaded potrf spends more in
+    # thread hand-offs than in arithmetic
     limit = single_blas_thread() if A.shape[0] <= 4000 else contextlib.nullcontext()
     try:
         with limit:
@@ -169,5 +169,5 @@ def warn_fallback(reason, to):
         f"Ill-conditioned ridge system ({reason}); falling back to the stable "
         f"'{to}' solver.",
         LinAlgWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )

@@ -13,6 +13,8 @@ import scipy.linalg
 import scipy.sparse.linalg as spla
 from sklearn.exceptions import ConvergenceWarning
 
+from skreg.utils._warnings import user_stacklevel
+
 # L-BFGS-B's objective at w = 0 (see solve_lbfgs).
 _LBFGS_F0 = 1e10
 
@@ -112,7 +114,7 @@ def solve_sparse_cg(design, Y, alpha, *, max_iter=None, tol=1e-4):
         if not ok:
             warnings.warn(
                 f"sparse_cg did not converge after {it} iterations (tol={tol:.1e}).",
-                ConvergenceWarning,
+                ConvergenceWarning, stacklevel=user_stacklevel(),
             )
         coef[:, k] = x if primal else design.rmatmat(x)
         n_iter[k] = max(it, 1)
@@ -145,7 +147,7 @@ def solve_lbfgs(design, Y, alpha, *, max_iter=None, tol=1e-4, positive=False):
         f0 = 0.5 * float(y @ y)
         scale = _LBFGS_F0 / f0 if f0 > 0 and np.isfinite(f0) else 1.0
 
-        def fun(w):
+        def fun(w, y=y, a=a, scale=scale):
             r = design.matmat(w.astype(design.dtype)).astype(np.float64) - y
             f = 0.5 * r @ r + 0.5 * a * w @ w
             g = design.rmatmat(r.astype(design.dtype)).astype(np.float64) + a * w
@@ -156,7 +158,8 @@ def solve_lbfgs(design, Y, alpha, *, max_iter=None, tol=1e-4, positive=False):
         if not res.success:
             warnings.warn(
                 "The lbfgs solver did not converge. Try increasing max_iter or tol. "
-                f"Currently: max_iter={max_iter} and tol={tol}", ConvergenceWarning)
+                f"Currently: max_iter={max_iter} and tol={tol}", ConvergenceWarning,
+                stacklevel=user_stacklevel())
         coef[:, k] = res.x
         n_iter[k] = max(res.nit, 1)
     return coef, n_iter

@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skreg._solvers._sag_fast import LOSS_SQUARED, sag_kernel
+from skreg.utils._warnings import user_stacklevel
 
 # loss name -> (kernel code, bound on the loss's second derivative)
 _LOSSES = {"squared": (LOSS_SQUARED, 1.0)}
@@ -112,5 +113,5 @@ def sag_solve(X, y, sample_weight=None, *, loss="squared", alpha_scaled=0.0,
                          "might help.")
     if n_iter == max_iter:
         warnings.warn("The max_iter was reached which means the coef_ did not converge",
-                      ConvergenceWarning)
+                      ConvergenceWarning, stacklevel=user_stacklevel())
     return coef, intercept, n_iter

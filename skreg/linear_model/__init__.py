@@ -1,4 +1,7 @@
-"""Linear models: Lasso, ElasticNet, their multi-task versions and their paths; Ridge by closed forms."""
+"""Linear models: Lasso, ElasticNet, their multi-task versions and their paths.
+
+Also Ridge by closed forms.
+"""
 
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
 from skreg.linear_model._cv import ElasticNetCV, LassoCV

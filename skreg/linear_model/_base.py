@@ -59,7 +59,7 @@ def _preprocess(X, y, fit_intercept, sample_weight):
     return X_mean, y_c, X_offset, y_offset
 
 
-def _centred_xy(X, y, X_mean, sample_weight):
+def _centered_xy(X, y, X_mean, sample_weight):
     """X~^T S y for a centered y (1-D or 2-D): sum(S y) = 0 removes the mean term."""
     yw = y if sample_weight is None else (y.T * sample_weight).T
     Xy = X.T @ yw

@@ -15,10 +15,11 @@ from skreg.linear_model._base import (
     _preprocess,
     _validate_penalty_factor,
 )
-from skreg.linear_model._gram import centred_gram, check_user_gram, gram_decision
+from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
 from skreg.utils._validation import check_numeric_target
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -169,7 +170,7 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         if self.alpha == 0:
             warnings.warn(
                 "With alpha=0, this algorithm does not converge well. You are "
-                "advised to use the LinearRegression estimator", stacklevel=2,
+                "advised to use the LinearRegression estimator", stacklevel=user_stacklevel(),
             )
         if check_input:
             X, y = validate_data(
@@ -194,12 +195,13 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 warnings.warn(
                     "Gram matrix was provided but X was centered to fit "
                     "intercept: recomputing Gram matrix.", UserWarning,
+                    stacklevel=user_stacklevel(),
                 )
                 precompute = True
             else:
                 check_user_gram(X, precompute, X_mean, sw)
         if precompute is True:
-            precompute = centred_gram(X, X_mean, sw)
+            precompute = centered_gram(X, X_mean, sw)
 
         y2 = y_c[:, None] if y_c.ndim == 1 else y_c
         n_targets = y2.shape[1]

@@ -69,7 +69,7 @@ def check_user_gram(X, gram, X_mean, sample_weight):
         )
 
 
-def centred_gram(X, X_mean, sample_weight):
+def centered_gram(X, X_mean, sample_weight):
     """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
     dtype = X.dtype
     if sample_weight is None:

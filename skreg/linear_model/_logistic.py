@@ -22,6 +22,7 @@ from skreg.utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["LogisticRegression"]
 
@@ -49,6 +50,7 @@ def _resolve_penalty(penalty, C, l1_ratio):
             warnings.warn(
                 "'l1_ratio=None' was deprecated in version 1.8 and will trigger an "
                 "error in 1.10. Use 0<=l1_ratio<=1 instead.", FutureWarning,
+                stacklevel=user_stacklevel(),
             )
         ratio = 0.0 if l1_ratio is None else float(l1_ratio)
         name = "l2" if ratio == 0 else ("l1" if ratio == 1 else "elasticnet")
@@ -61,15 +63,15 @@ def _resolve_penalty(penalty, C, l1_ratio):
         "'l1_ratio' or 'C' instead. Use l1_ratio=0 instead of penalty='l2', "
         "l1_ratio=1 instead of penalty='l1', l1_ratio set to a float between 0 and "
         "1 instead of penalty='elasticnet', and C=np.inf instead of penalty=None.",
-        FutureWarning,
+        FutureWarning, stacklevel=user_stacklevel(),
     )
     if penalty != "elasticnet" and l1_ratio is not None and 0 < l1_ratio < 1:
         warnings.warn("l1_ratio parameter is only used when penalty is "
-                      f"'elasticnet'. Got (penalty={penalty})")
+                      f"'elasticnet'. Got (penalty={penalty})", stacklevel=user_stacklevel())
     if (penalty == "l2" and l1_ratio != 0) or (penalty == "l1" and l1_ratio != 1):
         warnings.warn(f"Inconsistent values: penalty={penalty} with "
                       f"l1_ratio={l1_ratio}. penalty is deprecated. Please use "
-                      "l1_ratio only.")
+                      "l1_ratio only.", stacklevel=user_stacklevel())
     if penalty == "elasticnet":
         if l1_ratio is None:
             raise ValueError("l1_ratio must be specified when penalty is elasticnet.")
@@ -77,7 +79,7 @@ def _resolve_penalty(penalty, C, l1_ratio):
     if penalty is None:
         if C != 1.0:
             warnings.warn("Setting penalty=None will ignore the C and l1_ratio "
-                          "parameters")
+                          "parameters", stacklevel=user_stacklevel())
         return None, np.inf, 0.0
     return penalty, C, 1.0 if penalty == "l1" else 0.0
 
@@ -365,7 +367,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             warnings.warn(
                 "'n_jobs' has no effect since 1.8 and will be removed in 1.10. "
                 f"You provided 'n_jobs={self.n_jobs}', please leave it unspecified.",
-                FutureWarning,
+                FutureWarning, stacklevel=user_stacklevel(),
             )
         X, y_enc, binary, sw, pf = self._validate_fit_input(X, y, sample_weight)
         coef_init = None

@@ -29,6 +29,7 @@ from skreg.utils._sklearn_compat import (
     scorer_accepts_sample_weight,
     validate_data,
 )
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["LogisticRegressionCV"]
 
@@ -228,6 +229,7 @@ class LogisticRegressionCV(LogisticRegression):
                 "version 1.10. From version 1.10 onwards, only array-like with values "
                 "in [0, 1] will be allowed, None will be forbidden. To avoid this "
                 "warning, explicitly set a value, e.g. l1_ratios=(0,).", FutureWarning,
+                stacklevel=user_stacklevel(),
             )
         else:
             l1_ratios = self.l1_ratios
@@ -236,7 +238,7 @@ class LogisticRegressionCV(LogisticRegression):
                 warnings.warn(
                     "'l1_ratios=None' was deprecated in version 1.8 and will trigger "
                     "an error in 1.10. Use an array-like with valuesin [0, 1] instead.",
-                    FutureWarning,
+                    FutureWarning, stacklevel=user_stacklevel(),
                 )
             if l1_ratios is None or np.all(np.asarray(l1_ratios) == 0):
                 penalty = "l2"
@@ -253,6 +255,7 @@ class LogisticRegressionCV(LogisticRegression):
                 "penalty='l2', l1_ratios=(1,) instead of penalty='l1', l1_ratios set "
                 "to floats between 0 and 1 instead of penalty='elasticnet', and "
                 "Cs=(np.inf,) instead of penalty=None.", FutureWarning,
+                stacklevel=user_stacklevel(),
             )
         if self.scoring == "warn":
             warnings.warn(
@@ -260,7 +263,7 @@ class LogisticRegressionCV(LogisticRegression):
                 "i.e. accuracy, to 'neg_log_loss' in version 1.11. To silence this "
                 "warning, explicitly set the scoring parameter: scoring='neg_log_loss' "
                 "for the new, scoring='accuracy' or scoring=None for the old default.",
-                FutureWarning,
+                FutureWarning, stacklevel=user_stacklevel(),
             )
             scoring = None
         else:
@@ -274,7 +277,7 @@ class LogisticRegressionCV(LogisticRegression):
                 "during the transition period while keeping the deprecated behavior "
                 "for the time being. The default value of use_legacy_attributes will "
                 f"change from True to False in scikit-learn 1.10. See the docstring of "
-                f"{name} for more details.", FutureWarning,
+                f"{name} for more details.", FutureWarning, stacklevel=user_stacklevel(),
             )
             legacy = True
         else:
@@ -318,7 +321,8 @@ class LogisticRegressionCV(LogisticRegression):
         else:
             if l1_ratios is not None and self.penalty != "deprecated":
                 warnings.warn("l1_ratios parameter is only used when penalty is "
-                              f"'elasticnet'. Got (penalty={penalty})")
+                              f"'elasticnet'. Got (penalty={penalty})",
+                              stacklevel=user_stacklevel())
             l1_ratios_ = [None] if l1_ratios is None else list(l1_ratios)
         cd = self.solver == "cd"
         X, y = validate_data(self, X, y, accept_sparse="csc" if cd else "csr",

@@ -39,6 +39,7 @@ from skreg.linear_model._logistic_math import (
     smooth_grad,
     split_factors,
 )
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["SOLVERS"]
 
@@ -79,7 +80,7 @@ def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
         warnings.warn(
             f"lbfgs failed to converge after {res.nit} iteration(s) "
             f"(status={res.status}):\n{res.message}.\n\n{_CONVERGENCE_HINT}",
-            ConvergenceWarning, stacklevel=3,
+            ConvergenceWarning, stacklevel=user_stacklevel(),
         )
     W, b = _unpack(res.x, n_rows, n_features, fit_intercept)
     return W, np.array(b, dtype=np.float64), min(int(res.nit), max_iter)
@@ -169,7 +170,7 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
                 f"Newton solver: the line search failed after {n_iter} iteration(s); "
                 f"gradient {np.abs(g).max():.3e} > tol {tol:.3e}. "
                 "The result may not be optimal (rounding limits the accuracy).",
-                ConvergenceWarning, stacklevel=3,
+                ConvergenceWarning, stacklevel=user_stacklevel(),
             )
             break
         theta = theta + t * step
@@ -180,7 +181,7 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
             warnings.warn(
                 f"Newton solver did not converge after {n_iter} iterations "
                 f"(gradient {np.abs(g).max():.3e} > tol {tol:.3e}). {_CONVERGENCE_HINT}",
-                ConvergenceWarning, stacklevel=3,
+                ConvergenceWarning, stacklevel=user_stacklevel(),
             )
     W = theta[:, :n_features]
     b = theta[:, -1].copy() if fit_intercept else np.zeros(n_rows)
@@ -416,7 +417,7 @@ def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
         warnings.warn(
             f"cd (proximal Newton) did not converge after {n_iter} iteration(s): "
             f"KKT violation {kkt:.3e}, tolerance: {tol:.3e}. {_CONVERGENCE_HINT}",
-            ConvergenceWarning, stacklevel=3,
+            ConvergenceWarning, stacklevel=user_stacklevel(),
         )
     return W, b, n_iter
 

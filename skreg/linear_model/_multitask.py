@@ -11,7 +11,6 @@ Anderson extrapolation.
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import check_array, check_consistent_length
 
 from skreg.linear_model._base import (
@@ -44,7 +43,7 @@ class MultiTaskElasticNet(ElasticNet):
     Solved by block coordinate descent over the features (block
     soft-thresholding), in the compiled loop of :class:`~skreg.Lasso`: Gap
     Safe screening, working sets and Anderson extrapolation; dense or
-    sparse X, centred implicitly (X is never copied for centering or
+    sparse X, centered implicitly (X is never copied for centering or
     weighting).
 
     Parameters

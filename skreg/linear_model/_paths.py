@@ -17,8 +17,8 @@ from skreg._objectives import (
     unpenalised_fit,
 )
 from skreg._solvers import solve_enet, solve_enet_gram
-from skreg.linear_model._base import _centred_xy, _validate_penalty_factor
-from skreg.linear_model._gram import centred_gram, gram_decision
+from skreg.linear_model._base import _centered_xy, _validate_penalty_factor
+from skreg.linear_model._gram import centered_gram, gram_decision
 from skreg.linear_model._paths_multitask import multitask_path
 from skreg.utils._sklearn_compat import (
     Hidden,
@@ -28,6 +28,7 @@ from skreg.utils._sklearn_compat import (
     validate_params,
 )
 from skreg.utils._validation import check_alphas, check_numeric_target
+from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["enet_path", "lasso_path"]
 
@@ -78,7 +79,7 @@ def _grid_correlation(X, y, X_mean, sample_weight, penalty_factor, positive, Xy=
     if penalty_factor is not None and np.any(np.asarray(penalty_factor) == 0):
         return unpenalised_correlation(X, y, X_mean, sample_weight, penalty_factor,
                                        positive)
-    return Xy if Xy is not None else _centred_xy(X, y, X_mean, sample_weight)
+    return Xy if Xy is not None else _centered_xy(X, y, X_mean, sample_weight)
 
 
 def _predict_next(w, w_prev, alpha_prev, alpha, alpha_next):
@@ -105,7 +106,7 @@ def _resolve_alphas(alphas, n_alphas):
         warnings.warn(
             "'n_alphas' was deprecated in 1.9 and will be removed in 1.11. "
             "'alphas' now accepts an integer value which removes the need to "
-            "pass 'n_alphas'.", FutureWarning,
+            "pass 'n_alphas'.", FutureWarning, stacklevel=user_stacklevel(),
         )
         n_grid = n_alphas
     if isinstance(alphas, str) and alphas == "warn":
@@ -114,7 +115,7 @@ def _resolve_alphas(alphas, n_alphas):
         warnings.warn(
             "'alphas=None' is deprecated and will be removed in 1.11, at which "
             "point the default value will be set to 100. Set 'alphas=100' to "
-            "silence this warning.", FutureWarning,
+            "silence this warning.", FutureWarning, stacklevel=user_stacklevel(),
         )
         return n_grid
     return alphas
@@ -265,14 +266,14 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
 
     gram = gram_decision(precompute, X, X_mean)
     if gram is True:
-        gram = centred_gram(X, X_mean, sample_weight)
+        gram = centered_gram(X, X_mean, sample_weight)
         Xy = None
     elif gram is False:
         gram = None
     else:
         gram = np.asarray(gram, dtype=dtype)
     if gram is not None and Xy is None:
-        Xy = _centred_xy(X, y, X_mean, sample_weight)
+        Xy = _centered_xy(X, y, X_mean, sample_weight)
     auto_grid = isinstance(alphas, Integral)
     n_grid = n_samples if sample_weight is None else float(np.sum(sample_weight))
     if auto_grid:

@@ -16,8 +16,8 @@ from numbers import Integral
 import numpy as np
 
 from skreg._solvers import solve_l21, solve_l21_gram
-from skreg.linear_model._base import _centred_xy
-from skreg.linear_model._gram import centred_gram, gram_decision
+from skreg.linear_model._base import _centered_xy
+from skreg.linear_model._gram import centered_gram, gram_decision
 
 __all__ = ["multitask_path"]
 
@@ -49,19 +49,19 @@ def multitask_path(X, Y, *, l1_ratio, eps, alphas, precompute, Xy, coef_init, ve
         precompute = False
     gram = gram_decision(precompute, X, X_mean)
     if gram is True:
-        gram = centred_gram(X, X_mean, sample_weight)
+        gram = centered_gram(X, X_mean, sample_weight)
     elif gram is False:
         gram = None
     else:
         gram = np.asarray(gram, dtype=dtype)
     if gram is not None and Xy is None:
-        Xy = _centred_xy(X, Y, X_mean, sample_weight)
+        Xy = _centered_xy(X, Y, X_mean, sample_weight)
     if gram is not None:
         Xy = np.asarray(Xy, dtype=dtype).reshape(n_features, n_tasks)
         Yw = Y if sample_weight is None else Y * sample_weight[:, None]
         y_norm2 = float(np.sum(np.asarray(Yw, dtype=np.float64) * Y))
     if isinstance(alphas, Integral):
-        Xy = _centred_xy(X, Y, X_mean, sample_weight) if Xy is None else Xy
+        Xy = _centered_xy(X, Y, X_mean, sample_weight) if Xy is None else Xy
         Xy = np.asarray(Xy, dtype=np.float64).reshape(n_features, -1)
         n_grid = n_samples if sample_weight is None else float(np.sum(sample_weight))
         alphas = alpha_grid(Xy, n_grid, l1_ratio, eps, alphas)

@@ -15,6 +15,7 @@ from skreg.linear_model._ridge_base import (
 )
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context
 
+
 class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
     r"""Linear least squares with L2 regularization.
 

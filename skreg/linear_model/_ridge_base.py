@@ -16,6 +16,7 @@ from sklearn.utils import assert_all_finite
 from skreg import _solvers as solvers
 from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
 from skreg.utils._validation import check_numeric_target
+from skreg.utils._warnings import user_stacklevel
 
 SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd", "sag", "saga", "lbfgs"}
 # Dense Gram of at most this side is formed for sparse X under solver='auto'.
@@ -63,7 +64,7 @@ def resolve_solver(solver, *, positive, is_sparse, shape, fit_intercept=False,
                 '"sag" solver requires many iterations to fit an intercept with '
                 'sparse inputs. Either set the solver to "auto" or "sparse_cg", or '
                 'set a low "tol" and a high "max_iter" (especially if inputs are not '
-                "standardized).", UserWarning, stacklevel=4)
+                "standardized).", UserWarning, stacklevel=user_stacklevel())
         else:
             return "sparse_cg"
     if solver != "auto":

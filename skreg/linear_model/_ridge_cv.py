@@ -27,6 +27,7 @@ from skreg.utils._sklearn_compat import (
     _routing_enabled,
     scorer_accepts_sample_weight,
 )
+from skreg.utils._warnings import user_stacklevel
 
 # Largest number of entries of one chunk of LOO errors (n x alphas x targets).
 _CHUNK_ENTRIES = 2**24
@@ -58,7 +59,7 @@ def _gcv_mode(X, gcv_mode):
             "The 'svd' mode is not supported for sparse X, we fallback to "
             "`gcv_mode='eigen'`. Passing `gcv_mode='svd'` on sparse X will raise "
             "an error in 1.11, use the default or pass `gcv_mode='eigen'` to "
-            "suppress this warning.", FutureWarning)
+            "suppress this warning.", FutureWarning, stacklevel=user_stacklevel())
     n, p = X.shape
     return "gram" if n <= p else "cov"
 
@@ -124,9 +125,9 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
     Attributes
     ----------
     cv_results_ : ndarray of shape (n_samples, [n_targets,] n_alphas)
-        The target axis only for a 2-D y.  Leave-one-out squared errors (rescaled by the sample weights) when
-        ``scoring`` is None, else the leave-one-out predictions.  Only with
-        ``store_cv_results=True``.
+        The target axis only for a 2-D y.  Leave-one-out squared errors
+        (rescaled by the sample weights) when ``scoring`` is None, else the
+        leave-one-out predictions.  Only with ``store_cv_results=True``.
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         Weight vector(s) at the chosen alpha.
     intercept_ : float or ndarray of shape (n_targets,)
@@ -403,7 +404,7 @@ class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstima
         if not np.isfinite(mean_scores).all():
             # GridSearchCV's warning (scikit-learn 1.9 runs a grid search here)
             warnings.warn("One or more of the test scores are non-finite: "
-                          f"{mean_scores}", category=UserWarning)
+                          f"{mean_scores}", stacklevel=user_stacklevel(), category=UserWarning)
         # nan ranks last; all nan (e.g. R^2 on one-sample folds): the first
         # alpha with best_score_ nan, as scikit-learn's grid search picks
         finite = ~np.isnan(mean_scores)

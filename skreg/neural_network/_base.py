@@ -28,6 +28,7 @@ from skreg.utils._sklearn_compat import (
     _check_sample_weight,
     validate_data,
 )
+from skreg.utils._warnings import user_stacklevel
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SEED_MAX = np.iinfo(np.int32).max
@@ -237,7 +238,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
                 + (f"\nIncrease the number of iterations to improve the convergence "
                    f"(max_iter={self.max_iter})." if n_iter == self.max_iter else ""),
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         if self.verbose:
             print(f"L-BFGS-B: {res.message} after {n_iter} iterations, loss = {res.fun:.8f}")
@@ -287,7 +288,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
             if self.batch_size > n_samples:
                 warnings.warn(
                     "Got `batch_size` less than 1 or larger than "
-                    "sample size. It is going to be clipped"
+                    "sample size. It is going to be clipped", stacklevel=user_stacklevel()
                 )
             batch_size = int(np.clip(self.batch_size, 1, n_samples))
 
@@ -341,16 +342,16 @@ class BaseMultilayerPerceptron(BaseEstimator):
                 self.t_ += n_samples
                 self.loss_curve_.append(self.loss_)
                 if self.verbose:
-                    print("Iteration %d, loss = %.8f" % (self.n_iter_, self.loss_))
+                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
                 self._update_no_improvement_count(early_stopping, X_val, y_val, sw_val)
                 optimizer.iteration_ends(self.t_)
                 if self._no_improvement_count > self.n_iter_no_change:
                     if early_stopping:
-                        msg = ("Validation score did not improve more than tol=%f for %d "
-                               "consecutive epochs." % (self.tol, self.n_iter_no_change))
+                        msg = (f"Validation score did not improve more than tol={self.tol:f} "
+                               f"for {self.n_iter_no_change} consecutive epochs.")
                     else:
-                        msg = ("Training loss did not improve more than tol=%f for %d "
-                               "consecutive epochs." % (self.tol, self.n_iter_no_change))
+                        msg = (f"Training loss did not improve more than tol={self.tol:f} "
+                               f"for {self.n_iter_no_change} consecutive epochs.")
                     if optimizer.trigger_stopping(msg, self.verbose):
                         break
                     self._no_improvement_count = 0
@@ -358,12 +359,12 @@ class BaseMultilayerPerceptron(BaseEstimator):
                     break
                 if self.n_iter_ == self.max_iter:
                     warnings.warn(
-                        "Stochastic Optimizer: Maximum iterations (%d) reached and the "
-                        "optimization hasn't converged yet." % self.max_iter,
-                        ConvergenceWarning,
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                        "and the optimization hasn't converged yet.",
+                        ConvergenceWarning, stacklevel=user_stacklevel(),
                     )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
+            warnings.warn("Training interrupted by user.", stacklevel=user_stacklevel())
 
         if early_stopping:
             self.coefs_ = self._best_coefs
@@ -374,7 +375,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
             val_score = self._score(X, y, sample_weight=sample_weight)
             self.validation_scores_.append(val_score)
             if self.verbose:
-                print("Validation score: %f" % self.validation_scores_[-1])
+                print(f"Validation score: {self.validation_scores_[-1]:f}")
             last = self.validation_scores_[-1]
             if last < self.best_validation_score_ + self.tol:
                 self._no_improvement_count += 1
@@ -428,7 +429,7 @@ class BaseMultilayerPerceptron(BaseEstimator):
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(
                 "partial_fit is only available for stochastic optimizers. "
-                "%s is not stochastic." % self.solver
+                f"{self.solver} is not stochastic."
             )
         return True
 

@@ -339,7 +339,9 @@ class RegularizationPathDisplay:
 
         Parameters
         ----------
-        estimator : fitted LassoCV, ElasticNetCV, Lasso, ElasticNet, LogisticRegressionCV or LogisticRegression
+        estimator : fitted skreg linear estimator
+            A fitted LassoCV, ElasticNetCV, Lasso, ElasticNet,
+            LogisticRegressionCV or LogisticRegression.
             Regression CV estimators give their grid (of the chosen
             ``l1_ratio_``), ``alpha_`` and ``alpha_1se_``; a plain one a
             100-alpha grid with its ``alpha`` marked.  A
