@@ -6,9 +6,10 @@ handed to the kernels, which center implicitly.  Only y (small) is copied.
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import check_is_fitted
 
 from skreg._objectives import normalize_weights
-from skreg.utils._sklearn_compat import _check_sample_weight
+from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
 
 
 def _normalize_sample_weight(sample_weight, X, dtype):
@@ -127,3 +128,56 @@ def _guard_float32_centering(X, X_mean, y_c, sample_weight, penalty_factor):
     def up(a):
         return None if a is None else np.asarray(a, dtype=np.float64)
     return X, up(X_mean), up(y_c), up(sample_weight), up(penalty_factor)
+
+
+class _LinearClassifierMixin:
+    """Scores and labels of a fitted linear classifier (``coef_``, ``intercept_``).
+
+    Shared by the logistic and Ridge classifiers; ``coef_`` may be sparse
+    (after ``sparsify``).
+    """
+
+    def decision_function(self, X):
+        """Confidence scores: ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, the score of ``classes_[1]`` (positive: that
+            class is predicted); otherwise one score per class.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False,
+                          dtype=[np.float64, np.float32])
+        coef = self.coef_
+        if sp.issparse(coef):  # after sparsify()
+            scores = (coef @ X.T).T
+            scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+        else:
+            scores = np.asarray(X @ np.atleast_2d(coef).T)
+        scores = scores + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def _labels_from_scores(self, scores):
+        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[idx]
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The class of ``classes_`` with the largest score.
+        """
+        return self._labels_from_scores(self.decision_function(X))

@@ -12,7 +12,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from skreg.linear_model._base import _validate_penalty_factor
+from skreg.linear_model._base import _LinearClassifierMixin, _validate_penalty_factor
 from skreg.linear_model._logistic_solvers import SOLVERS
 from skreg.utils._sklearn_compat import (
     Hidden,
@@ -162,7 +162,7 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
     return coefs, intercepts, n_iter
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     r"""Logistic regression with L1, L2 or elastic-net penalties.
 
     Minimises, over the coefficients ``w`` and the (unpenalised) intercept
@@ -388,32 +388,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_, self.n_iter_ = coefs[0], intercepts[0], n_iter
         return self
 
-    def decision_function(self, X):
-        """Confidence scores: ``X @ coef_.T + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes, the score of ``classes_[1]`` (positive: that
-            class is predicted); otherwise one score per class.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False,
-                          dtype=[np.float64, np.float32])
-        coef = self.coef_
-        if sp.issparse(coef):  # after sparsify()
-            scores = (coef @ X.T).T
-            scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        else:
-            scores = np.asarray(X @ coef.T)
-        scores = scores + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
     def sparsify(self):
         """Store ``coef_`` as a scipy.sparse CSR matrix (as scikit-learn's).
 
@@ -438,23 +412,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if sp.issparse(self.coef_):
             self.coef_ = self.coef_.toarray()
         return self
-
-    def predict(self, X):
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples to classify.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            The class of ``classes_`` with the largest score.
-        """
-        scores = self.decision_function(X)
-        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[idx]
 
     def predict_proba(self, X):
         """Class probabilities (sigmoid for two classes, softmax otherwise).

@@ -16,6 +16,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from skreg.linear_model._base import _LinearClassifierMixin
 from skreg.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -30,7 +31,7 @@ _RIDGE_SOLVERS = {"auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
                   "lbfgs", "cd"}
 
 
-class _RidgeClassifierBase(ClassifierMixin, BaseEstimator):
+class _RidgeClassifierBase(_LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Target binarisation, decision function and prediction."""
 
     def _prepare(self, X, y, sample_weight):
@@ -53,26 +54,6 @@ class _RidgeClassifierBase(ClassifierMixin, BaseEstimator):
             if hasattr(reg, name):
                 setattr(self, name, getattr(reg, name))
 
-    def decision_function(self, X):
-        """Confidence scores ``X @ coef_.T + intercept_``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples to score.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes, the score of ``classes_[1]`` (positive: that
-            class is predicted); otherwise one score per class.
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False,
-                          dtype=[np.float64, np.float32])
-        scores = np.asarray(X @ np.atleast_2d(self.coef_).T) + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
     def predict(self, X):
         """Class labels (a label-indicator matrix for multilabel targets).
 
@@ -91,8 +72,7 @@ class _RidgeClassifierBase(ClassifierMixin, BaseEstimator):
         scores = self.decision_function(X)
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return self._label_binarizer.inverse_transform(2.0 * (scores > 0) - 1.0)
-        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[idx]
+        return self._labels_from_scores(scores)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
