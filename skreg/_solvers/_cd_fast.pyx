@@ -466,6 +466,20 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
                      _buf_ptr(w_pred, L.n_features * T, "w_pred"))
 
 
+cdef inline Layout _layout(Py_ssize_t n, Py_ssize_t p, const int32_t* indices,
+                           const int32_t* indptr, bint weighted, bint centered) noexcept:
+    """The design's description; indptr NULL for dense (column-major) X."""
+    cdef Layout L
+    L.n_samples = n
+    L.n_features = p
+    L.sparse = indptr != NULL
+    L.indices = indices
+    L.indptr = indptr
+    L.weighted = weighted
+    L.centered = centered
+    return L
+
+
 def enet_cd_dense(floating[::1] w, double alpha, double beta,
                   const floating[::1, :] X, const floating[::1] y,
                   const floating[::1] sample_weight, const floating[::1] X_mean,
@@ -489,14 +503,8 @@ def enet_cd_dense(floating[::1] w, double alpha, double beta,
     w, gap, tol_abs, n_iter : the solution, the final duality gap, the
         absolute tolerance tol * y^T S y and the number of epochs.
     """
-    cdef Layout L
-    L.n_samples = X.shape[0]
-    L.n_features = X.shape[1]
-    L.sparse = False
-    L.indices = NULL
-    L.indptr = NULL
-    L.weighted = sample_weight.shape[0] > 0
-    L.centered = X_mean.shape[0] > 0
+    cdef Layout L = _layout(X.shape[0], X.shape[1], NULL, NULL,
+                            sample_weight.shape[0] > 0, X_mean.shape[0] > 0)
     return _solve_enet(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
                        _ptr_or_null(sample_weight), _ptr_or_null(X_mean), y, w, alpha,
                        beta, penalty_factor, max_iter, tol, rng, options)
@@ -513,14 +521,10 @@ def enet_cd_sparse(floating[::1] w, double alpha, double beta,
     The centered design X - 1 X_mean^T is never formed.  Same arguments and
     returns as :func:`enet_cd_dense`.
     """
-    cdef Layout L
-    L.n_samples = y.shape[0]
-    L.n_features = X_indptr.shape[0] - 1
-    L.sparse = True
-    L.indices = &X_indices[0] if X_indices.shape[0] > 0 else NULL
-    L.indptr = &X_indptr[0]
-    L.weighted = sample_weight.shape[0] > 0
-    L.centered = X_mean.shape[0] > 0
+    cdef Layout L = _layout(y.shape[0], X_indptr.shape[0] - 1,
+                            &X_indices[0] if X_indices.shape[0] > 0 else NULL,
+                            &X_indptr[0], sample_weight.shape[0] > 0,
+                            X_mean.shape[0] > 0)
     return _solve_enet(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                        _ptr_or_null(X_mean), y, w, alpha, beta, penalty_factor,
                        max_iter, tol, rng, options)
@@ -560,14 +564,8 @@ def l21_cd_dense(floating[::1] w, double alpha, double beta,
     n n_tasks and p n_tasks) and returns as :func:`enet_cd_dense`;
     ``positive`` does not apply.
     """
-    cdef Layout L
-    L.n_samples = X.shape[0]
-    L.n_features = X.shape[1]
-    L.sparse = False
-    L.indices = NULL
-    L.indptr = NULL
-    L.weighted = sample_weight.shape[0] > 0
-    L.centered = X_mean.shape[0] > 0
+    cdef Layout L = _layout(X.shape[0], X.shape[1], NULL, NULL,
+                            sample_weight.shape[0] > 0, X_mean.shape[0] > 0)
     return _solve_l21(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
                       _ptr_or_null(sample_weight), _ptr_or_null(X_mean), Y, w, alpha,
                       beta, penalty_factor, n_tasks, max_iter, tol, rng, options)
@@ -581,14 +579,10 @@ def l21_cd_sparse(floating[::1] w, double alpha, double beta,
                   const double[::1] penalty_factor, Py_ssize_t max_iter,
                   double tol, object rng, **options):
     """:func:`l21_cd_dense` on a CSC X given by (data, indices, indptr)."""
-    cdef Layout L
-    L.n_samples = n_samples
-    L.n_features = X_indptr.shape[0] - 1
-    L.sparse = True
-    L.indices = &X_indices[0] if X_indices.shape[0] > 0 else NULL
-    L.indptr = &X_indptr[0]
-    L.weighted = sample_weight.shape[0] > 0
-    L.centered = X_mean.shape[0] > 0
+    cdef Layout L = _layout(n_samples, X_indptr.shape[0] - 1,
+                            &X_indices[0] if X_indices.shape[0] > 0 else NULL,
+                            &X_indptr[0], sample_weight.shape[0] > 0,
+                            X_mean.shape[0] > 0)
     return _solve_l21(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
                       _ptr_or_null(X_mean), Y, w, alpha, beta, penalty_factor,
                       n_tasks, max_iter, tol, rng, options)
