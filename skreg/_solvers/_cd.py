@@ -118,28 +118,13 @@ def solve_enet(
         verbose=bool(verbose),
         cycling=bool(cycling),
     )
-    if col_stats is not None:
-        if "stats" not in col_stats:
-            col_stats["stats"] = np.empty(2 * n_features, dtype=dtype)
-            col_stats["known"] = False
-        common["col_stats"] = col_stats["stats"]
-        common["col_stats_known"] = col_stats["known"]
-        if l2_reg == 0 and l1_reg > 0 and lasso_dual_extrapolated(n_samples, n_features):
-            if "dual_u" not in col_stats:
-                col_stats["dual_u"] = np.empty(n_samples, dtype=dtype)
-                col_stats["dual_corr"] = np.empty(n_features, dtype=dtype)
-                col_stats["dual_known"] = False
-            common["dual_u"] = col_stats["dual_u"]
-            common["dual_corr"] = col_stats["dual_corr"]
-            common["dual_known"] = col_stats["dual_known"]
+    _attach_path_state(common, col_stats, n_samples, n_features, 1, dtype,
+                       lasso=l2_reg == 0 and l1_reg > 0)
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)
     tol = np.dtype(dtype).type(tol)
     if sp.issparse(X):
-        if X.format != "csc":
-            X = X.tocsc()
-        if not X.has_sorted_indices:
-            X = X.sorted_indices()
+        X = _sorted_csc(X)
         out = enet_cd_sparse(
             w, l1_reg, l2_reg, np.asarray(X.data, dtype=dtype),
             X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
@@ -149,10 +134,7 @@ def solve_enet(
         X = np.asfortranarray(X, dtype=dtype)
         out = enet_cd_dense(w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng,
                             **common)
-    if col_stats is not None:
-        col_stats["known"] = True
-        if "dual_u" in common:
-            col_stats["dual_known"] = True
+    _path_state_known(col_stats, common)
     return out
 
 
@@ -262,27 +244,12 @@ def solve_l21(
     )
     if W_pred is not None:
         common["w_pred"] = np.ascontiguousarray(np.asarray(W_pred, dtype=dtype).T).ravel()
-    if col_stats is not None:
-        if "stats" not in col_stats:
-            col_stats["stats"] = np.empty(2 * n_features, dtype=dtype)
-            col_stats["known"] = False
-        common["col_stats"] = col_stats["stats"]
-        common["col_stats_known"] = col_stats["known"]
-        if l2_reg == 0 and l1_reg > 0 and lasso_dual_extrapolated(n_samples, n_features):
-            if "dual_u" not in col_stats:
-                col_stats["dual_u"] = np.empty(n_samples * n_tasks, dtype=dtype)
-                col_stats["dual_corr"] = np.empty(n_features * n_tasks, dtype=dtype)
-                col_stats["dual_known"] = False
-            common["dual_u"] = col_stats["dual_u"]
-            common["dual_corr"] = col_stats["dual_corr"]
-            common["dual_known"] = col_stats["dual_known"]
+    _attach_path_state(common, col_stats, n_samples, n_features, n_tasks, dtype,
+                       lasso=l2_reg == 0 and l1_reg > 0)
     t = np.dtype(dtype).type
     rng = check_random_state(random_state)
     if sp.issparse(X):
-        if X.format != "csc":
-            X = X.tocsc()
-        if not X.has_sorted_indices:
-            X = X.sorted_indices()
+        X = _sorted_csc(X)
         out = l21_cd_sparse(
             w, t(l1_reg), t(l2_reg), np.asarray(X.data, dtype=dtype),
             X.indices.astype(np.int32, copy=False), X.indptr.astype(np.int32, copy=False),
@@ -292,10 +259,7 @@ def solve_l21(
         X = np.asfortranarray(X, dtype=dtype)
         out = l21_cd_dense(w, t(l1_reg), t(l2_reg), X, y, n_tasks, sw, xm, pf,
                            max_iter, t(tol), rng, **common)
-    if col_stats is not None:
-        col_stats["known"] = True
-        if "dual_u" in common:
-            col_stats["dual_known"] = True
+    _path_state_known(col_stats, common)
     w, gap, tol_abs, n_iter = out
     return w.reshape(n_features, n_tasks).T, gap, tol_abs, n_iter
 
@@ -329,3 +293,43 @@ def solve_l21_gram(Q, q, y_norm2, l1_reg, l2_reg, *, W_init=None, penalty_factor
         random=selection == "random",
     )
     return w.reshape(p, n_tasks).T, gap, tol_abs, n_iter
+
+
+def _sorted_csc(X):
+    """X as the sparse kernels read it: CSC with sorted indices (a copy only if not)."""
+    if X.format != "csc":
+        X = X.tocsc()
+    return X if X.has_sorted_indices else X.sorted_indices()
+
+
+def _attach_path_state(common, col_stats, n_samples, n_features, block, dtype, lasso):
+    """Hand a path's carried state (column statistics, Lasso dual point) to a kernel.
+
+    ``col_stats`` is the dict a path keeps from one alpha to the next; its
+    buffers are made on first use.  The dual point (n x block values and its
+    p x block correlations) is carried only for a Lasso-type problem of a
+    shape that extrapolates it.
+    """
+    if col_stats is None:
+        return
+    if "stats" not in col_stats:
+        col_stats["stats"] = np.empty(2 * n_features, dtype=dtype)
+        col_stats["known"] = False
+    common["col_stats"] = col_stats["stats"]
+    common["col_stats_known"] = col_stats["known"]
+    if lasso and lasso_dual_extrapolated(n_samples, n_features):
+        if "dual_u" not in col_stats:
+            col_stats["dual_u"] = np.empty(n_samples * block, dtype=dtype)
+            col_stats["dual_corr"] = np.empty(n_features * block, dtype=dtype)
+            col_stats["dual_known"] = False
+        common["dual_u"] = col_stats["dual_u"]
+        common["dual_corr"] = col_stats["dual_corr"]
+        common["dual_known"] = col_stats["dual_known"]
+
+
+def _path_state_known(col_stats, common):
+    """After a kernel call: the carried buffers now hold valid values."""
+    if col_stats is not None:
+        col_stats["known"] = True
+        if "dual_u" in common:
+            col_stats["dual_known"] = True

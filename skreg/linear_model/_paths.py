@@ -352,8 +352,8 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn",
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data; Fortran-ordered dense or CSC sparse avoids a copy.
-    y : array-like of shape (n_samples,)
-        Target.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target; a 2-D y gives the multi-task path (as :func:`enet_path`).
     eps : float, default=1e-3
         alpha_min / alpha_max for the automatic grid.
     n_alphas : int, default='deprecated'
