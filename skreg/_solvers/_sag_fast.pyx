@@ -19,8 +19,25 @@ The kernel sees the loss only through ``_loss_gradient`` (below): given the
 ``n_classes`` derivatives ``s_i * d loss / d prediction``.  A loss is an
 integer code (``LOSS_*``) dispatched inside that one inline function; the
 Python entry (``skreg._solvers._sag``) also needs its curvature bound for the
-step size (``_LIPSCHITZ``).  The penalty is ``alpha`` (L2, by rescaling the
-weights) and ``beta`` (L1, soft-thresholding, SAGA only).
+step size (``_LOSSES``).  Losses: squared (Ridge), log (binary logistic, y in
+{0, 1}) and multinomial (softmax, y the class index).  The penalty is
+``alpha`` (L2, by rescaling the weights) and ``beta`` (L1, soft-thresholding,
+SAGA only).
+
+Per-feature penalty factors
+---------------------------
+With ``l2_fac``/``l1_fac`` given (glmnet's penalty factors), feature j's
+penalty is ``alpha l2_fac[j] / 2 ||W_j||^2 + beta l1_fac[j] ||W_j||_1``.  The
+common scale ``wscale`` then stays 1: each weight decays by its own
+``1 - step alpha l2_fac[j]`` per step, applied step by step in the just-in-time
+catch-up (one step per sample for dense data; a loop over the missed steps
+for sparse data, whose cost grows with the lag).  SAGA's correction is
+divided by that decay so that the step is the same as with ``wscale``.
+
+Precision
+---------
+The weights, the intercept, the gradient memory and all running sums are
+float64 whatever X's dtype (float32 X is read as it is, never copied).
 
 Sparse updates
 --------------
@@ -39,7 +56,7 @@ After each epoch: ``max |W - W_prev| <= tol * max |W|`` (scikit-learn's
 rule), or all weights zero and unchanged.
 """
 
-from libc.math cimport fabs, isfinite
+from libc.math cimport exp, fabs, isfinite
 from libc.stdint cimport uint64_t
 from cython cimport floating
 
@@ -47,23 +64,50 @@ import numpy as np
 
 
 # Loss codes.  Adding a loss = a code here, a branch in _loss_gradient and
-# its Lipschitz factor in skreg._solvers._sag._LIPSCHITZ.
+# its curvature bound in skreg._solvers._sag._LOSSES.
 LOSS_SQUARED = 0
+LOSS_LOG = 1
+LOSS_MULTINOMIAL = 2
 cdef enum:
     _SQUARED = 0
+    _LOG = 1
+    _MULTINOMIAL = 2
 
 
-cdef inline void _loss_gradient(int loss, const floating* pred, floating y,
-                                floating sw, floating* out, int n_classes) noexcept nogil:
+cdef inline void _loss_gradient(int loss, const double* pred, double y,
+                                double sw, double* out, int n_classes) noexcept nogil:
     """``out[k] = sw * d loss(pred, y) / d pred[k]`` for one sample.
 
-    Squared loss 0.5 (pred - y)^2: ``sw * (pred - y)``.
+    Squared loss 0.5 (pred - y)^2: ``sw * (pred - y)``.  Log loss
+    log(1 + e^pred) - y pred: ``sw * (sigmoid(pred) - y)``.  Multinomial
+    logsumexp(pred) - pred[y]: ``sw * (softmax(pred)[k] - [k == y])``.
     """
+    cdef int k, c
+    cdef double m, s, e
     if loss == _SQUARED:
         out[0] = sw * (pred[0] - y)
+    elif loss == _LOG:
+        if pred[0] >= 0:
+            e = exp(-pred[0])
+            out[0] = sw * (1.0 / (1.0 + e) - y)
+        else:
+            e = exp(pred[0])
+            out[0] = sw * (e / (1.0 + e) - y)
+    else:
+        c = <int>y
+        m = pred[0]
+        for k in range(1, n_classes):
+            if pred[k] > m:
+                m = pred[k]
+        s = 0
+        for k in range(n_classes):
+            out[k] = exp(pred[k] - m)
+            s += out[k]
+        for k in range(n_classes):
+            out[k] = sw * (out[k] / s - (1.0 if k == c else 0.0))
 
 
-cdef inline floating _soft(floating x, floating t) noexcept nogil:
+cdef inline double _soft(double x, double t) noexcept nogil:
     if x > t:
         return x - t
     if x < -t:
@@ -86,35 +130,59 @@ cdef inline int _draw(uint64_t* state, int n) noexcept nogil:
     return <int>((_next(state) >> 11) * (1.0 / 9007199254740992.0) * n)
 
 
-cdef int _catch_up(floating* v, int n_classes, const int* feats, int n_feats,
-                   bint all_feats, int upto, const floating* cum,
-                   const floating* cum_prox, int* hist, bint prox,
-                   const floating* sum_grad) noexcept nogil:
+cdef inline double _lagged(double w, double g, int h, int upto, const double* cum,
+                           const double* cum_prox, bint prox, double f1) noexcept nogil:
+    """One weight, without its own decay, brought from step ``h`` to ``upto``."""
+    cdef double c, cp, ck, cpk
+    cdef int t
+    c = cum[upto - 1]
+    if h > 0:
+        c = c - cum[h - 1]
+    if not prox or f1 == 0:
+        return w - c * g
+    cp = cum_prox[upto - 1]
+    if h > 0:
+        cp = cp - cum_prox[h - 1]
+    cp = cp * f1
+    if fabs(g * c) < cp:
+        # drift smaller than the shrinkage: steps and thresholds
+        # commute (exact while n_seen is constant over the lag)
+        return _soft(w - c * g, cp)
+    for t in range(h, upto):
+        if t > 0:
+            ck = cum[t] - cum[t - 1]
+            cpk = cum_prox[t] - cum_prox[t - 1]
+        else:
+            ck = cum[0]
+            cpk = cum_prox[0]
+        w = _soft(w - ck * g, cpk * f1)
+    return w
+
+
+cdef int _catch_up(double* v, int n_classes, const int* feats, int n_feats,
+                   bint all_feats, int upto, const double* cum,
+                   const double* cum_prox, int* hist, bint prox,
+                   const double* sum_grad, bint factors, const double* dec,
+                   const double* l1f) noexcept nogil:
     """Apply to the listed features the steps ``hist[j] .. upto - 1`` they
-    missed, and set ``hist[j] = upto``.  Returns -1 on a non-finite weight."""
+    missed, and set ``hist[j] = upto``.  With ``factors``, feature j decays
+    by ``dec[j]`` per step and its L1 threshold is scaled by ``l1f[j]``.
+    Returns -1 on a non-finite weight."""
     cdef int jj, j, k, idx, t
-    cdef floating c, cp, ck, cpk, g
+    cdef double d, f1, w, g, ck, cpk
     for jj in range(n_feats):
         j = jj if all_feats else feats[jj]
         if hist[j] >= upto:
             continue
-        c = cum[upto - 1]
-        if hist[j] > 0:
-            c = c - cum[hist[j] - 1]
-        if prox:
-            cp = cum_prox[upto - 1]
-            if hist[j] > 0:
-                cp = cp - cum_prox[hist[j] - 1]
+        d = dec[j] if factors else 1.0
+        f1 = l1f[j] if factors else 1.0
         for k in range(n_classes):
             idx = j * n_classes + k
             g = sum_grad[idx]
-            if not prox:
-                v[idx] -= c * g
-            elif fabs(g * c) < cp:
-                # drift smaller than the shrinkage: steps and thresholds
-                # commute (exact while n_seen is constant over the lag)
-                v[idx] = _soft(v[idx] - c * g, cp)
+            if d == 1.0:
+                v[idx] = _lagged(v[idx], g, hist[j], upto, cum, cum_prox, prox, f1)
             else:
+                w = v[idx]
                 for t in range(hist[j], upto):
                     if t > 0:
                         ck = cum[t] - cum[t - 1]
@@ -122,14 +190,17 @@ cdef int _catch_up(floating* v, int n_classes, const int* feats, int n_feats,
                     else:
                         ck = cum[0]
                         cpk = cum_prox[0]
-                    v[idx] = _soft(v[idx] - ck * g, cpk)
+                    w = d * w - ck * g
+                    if prox:
+                        w = _soft(w, cpk * f1)
+                v[idx] = w
             if not isfinite(v[idx]):
                 return -1
         hist[j] = upto
     return 0
 
 
-cdef int _fold_scale(floating* v, floating* wscale, int n_features,
+cdef int _fold_scale(double* v, double* wscale, int n_features,
                      int n_classes) noexcept nogil:
     """W = wscale * v into v; wscale = 1."""
     cdef int idx
@@ -143,40 +214,53 @@ cdef int _fold_scale(floating* v, floating* wscale, int n_features,
 
 def sag_kernel(const floating[::1] data, const int[::1] indices,
                const int[::1] indptr, bint dense, int n_samples, int n_features,
-               const floating[::1] y, const floating[::1] sample_weight,
-               floating[:, ::1] coef, floating[::1] intercept,
-               int loss, floating step, floating alpha, floating beta,
+               const double[::1] y, const double[::1] sample_weight,
+               double[:, ::1] coef, double[::1] intercept,
+               int loss, double step, double alpha, double beta,
                double tol, int max_iter, uint64_t seed, bint saga,
-               bint fit_intercept, floating intercept_decay):
+               bint fit_intercept, double intercept_decay,
+               const double[::1] l2_fac, const double[::1] l1_fac,
+               double[::1] grad_mem, double[::1] sum_grad, double[::1] isum_grad,
+               signed char[::1] seen, int n_seen):
     """Run SAG/SAGA epochs from ``coef``/``intercept`` (updated in place).
 
     ``dense``: ``data`` is the C-ordered (n_samples, n_features) matrix,
     raveled; else CSR arrays.  ``y`` has one target per sample (a class
-    index for a multi-class loss).  Returns ``(n_epochs, status)``; status -1
-    means a weight or the intercept became non-finite.
+    index for a multi-class loss).  ``l2_fac``/``l1_fac`` are per-feature
+    penalty factors (both empty: none).  The SAG memory (``grad_mem``
+    (n_samples * n_classes), ``sum_grad`` (n_features * n_classes),
+    ``isum_grad`` (n_classes), ``seen`` (n_samples) and ``n_seen``) is read
+    and updated in place: zeros for a fresh start, a previous call's for a
+    warm one.  Returns ``(n_epochs, status, n_seen)``; status -1 means a
+    weight or the intercept became non-finite.
     """
     cdef int n_classes = coef.shape[1]
-    cdef floating[::1] sum_grad = np.zeros(n_features * n_classes, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] grad_mem = np.zeros(n_samples * n_classes, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] prev = np.array(np.asarray(coef).ravel())
-    cdef floating[::1] cum = np.zeros(n_samples, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] cum_prox = np.zeros(n_samples, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] isum_grad = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] pred = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
-    cdef floating[::1] grad = np.zeros(n_classes, dtype=np.asarray(coef).dtype)
+    cdef double[::1] prev = np.array(np.asarray(coef).ravel())
+    cdef double[::1] cum = np.zeros(n_samples)
+    cdef double[::1] cum_prox = np.zeros(n_samples)
+    cdef double[::1] pred = np.zeros(n_classes)
+    cdef double[::1] grad = np.zeros(n_classes)
     cdef int[::1] hist = np.zeros(n_features, dtype=np.int32)
-    cdef signed char[::1] seen = np.zeros(n_samples, dtype=np.int8)
+    cdef bint factors = l2_fac.shape[0] > 0
+    cdef double[::1] dec = np.ones(n_features)
+    cdef double[::1] l1f = np.ones(n_features)
 
-    cdef floating* v = &coef[0, 0]
-    cdef floating wscale = 1
-    cdef floating decay = 1 - step * alpha
+    cdef double* v = &coef[0, 0]
+    cdef double wscale = 1
+    cdef double decay = 1 - step * alpha
     cdef bint prox = saga and beta > 0
     cdef uint64_t state = seed * <uint64_t>0x9E3779B97F4A7C15 + 1
-    cdef int epoch = 0, it, i, jj, j, k, idx, nnz, start, n_seen = 0, status = 0
+    cdef int epoch = 0, it, i, jj, j, k, idx, nnz, start, status = 0
     cdef const floating* xrow
     cdef const int* xind
-    cdef floating acc, corr, x, w_max, change, c_step
+    cdef double acc, corr, x, w_max, change, c_step, saga_f
     cdef int n_epochs = 0
+
+    if factors:
+        for j in range(n_features):
+            dec[j] = 1 - step * alpha * l2_fac[j]
+            l1f[j] = l1_fac[j]
+        decay = 1  # no common shrinkage: each feature decays on its own
 
     with nogil:
         for epoch in range(max_iter):
@@ -197,7 +281,8 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                 # just-in-time: the steps this sample's features missed
                 if it > 0 and nnz > 0:
                     status = _catch_up(v, n_classes, xind, nnz, dense, it, &cum[0],
-                                       &cum_prox[0], &hist[0], prox, &sum_grad[0])
+                                       &cum_prox[0], &hist[0], prox, &sum_grad[0],
+                                       factors, &dec[0], &l1f[0])
                     if status < 0:
                         break
                 for k in range(n_classes):
@@ -212,13 +297,17 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                 for jj in range(nnz):
                     j = jj if dense else xind[jj]
                     x = xrow[jj]
+                    saga_f = dec[j] if factors else 1.0
                     for k in range(n_classes):
                         idx = j * n_classes + k
                         corr = x * (grad[k] - grad_mem[i * n_classes + k])
                         if saga:
                             # SAGA's unbiasing term (the average-gradient part
                             # is applied just in time)
-                            v[idx] -= corr * step * (1 - 1.0 / n_seen) / wscale
+                            if factors:
+                                v[idx] -= corr * step * (1 - 1.0 / n_seen) / saga_f
+                            else:
+                                v[idx] -= corr * step * (1 - 1.0 / n_seen) / wscale
                         sum_grad[idx] += corr
                 if fit_intercept:
                     for k in range(n_classes):
@@ -242,7 +331,7 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                     # fold the shrinkage back in before it underflows
                     status = _catch_up(v, n_classes, NULL, n_features, True, it + 1,
                                        &cum[0], &cum_prox[0], &hist[0], prox,
-                                       &sum_grad[0])
+                                       &sum_grad[0], factors, &dec[0], &l1f[0])
                     if status < 0:
                         break
                     status = _fold_scale(v, &wscale, n_features, n_classes)
@@ -252,7 +341,8 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                 break
             # end of epoch: every weight up to date, shrinkage folded in
             status = _catch_up(v, n_classes, NULL, n_features, True, n_samples,
-                               &cum[0], &cum_prox[0], &hist[0], prox, &sum_grad[0])
+                               &cum[0], &cum_prox[0], &hist[0], prox, &sum_grad[0],
+                               factors, &dec[0], &l1f[0])
             if status < 0:
                 break
             status = _fold_scale(v, &wscale, n_features, n_classes)
@@ -271,4 +361,4 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                 break
     if status < 0:
         n_epochs = epoch + 1
-    return n_epochs, status
+    return n_epochs, status, n_seen
