@@ -13,6 +13,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import _LinearClassifierMixin, _validate_penalty_factor
+from skreg.linear_model._logistic_sag import SAG_SOLVERS, make_sag_solver
 from skreg.linear_model._logistic_solvers import SOLVERS
 from skreg.utils._sklearn_compat import (
     Hidden,
@@ -31,12 +32,6 @@ _ABSENT = {
                  "(any l1_ratio, binary and multinomial).",
     "newton-cg": "skreg has no 'newton-cg' solver: use solver='newton-cholesky' "
                  "or solver='lbfgs' (l1_ratio=0), or solver='cd' (any l1_ratio).",
-    "sag": "solver='sag' is not available in skreg yet (its compiled SAG kernel, "
-           "shared with Ridge, has no logistic loss yet): use solver='lbfgs' "
-           "(l1_ratio=0) or solver='cd' (any l1_ratio) instead.",
-    "saga": "solver='saga' is not available in skreg yet (its compiled SAG kernel, "
-            "shared with Ridge, has no logistic loss yet): use solver='cd' "
-            "(any l1_ratio) or solver='lbfgs' (l1_ratio=0) instead.",
 }
 
 
@@ -88,7 +83,7 @@ def _check_solver(solver, penalty, dual):
     """scikit-learn's penalty/solver rules, for the solvers skreg has."""
     if dual and solver != "liblinear":
         raise ValueError(f"Solver {solver} supports only dual=False, got dual={dual}")
-    if solver in ("lbfgs", "newton-cholesky") and penalty not in ("l2", None):
+    if solver in ("lbfgs", "newton-cholesky", "sag") and penalty not in ("l2", None):
         raise ValueError(
             f"Solver {solver} supports only 'l2' or None penalties, got {penalty} "
             "penalty. Use solver='cd' for l1_ratio > 0."
@@ -121,7 +116,7 @@ def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
 
 def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
                    fit_intercept, tol, max_iter, binary, n_classes, coef_init=None,
-                   verbose=0):
+                   verbose=0, random_state=None):
     """Fit the logistic model for each C in Cs, warm-starting each from the last.
 
     X validated (float32/64), y encoded by :func:`_encode_targets`, sw the
@@ -144,7 +139,9 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
         W = W[:, keep] if keep is not None else W
         W = W / scale if scale is not None else W
         b = np.array(b0, dtype=np.float64).reshape(n_rows) if fit_intercept else b
-    solve = SOLVERS[solver]
+    # sag/saga: one SAG memory per path, carried over its Cs (as scikit-learn)
+    solve = (make_sag_solver(solver, random_state) if solver in SAG_SOLVERS
+             else SOLVERS[solver])
     coefs, intercepts, n_iter = [], [], np.zeros(len(Cs), dtype=np.int32)
     for i, C in enumerate(Cs):
         alpha = 0.0 if C == np.inf else 1.0 / (C * sw_sum)
@@ -383,7 +380,7 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
             X, y_enc, sw, [C], l1_ratio=l1_ratio, penalty_factor=pf,
             solver=self.solver, fit_intercept=self.fit_intercept, tol=self.tol,
             max_iter=self.max_iter, binary=binary, n_classes=len(self.classes_),
-            coef_init=coef_init, verbose=self.verbose,
+            coef_init=coef_init, verbose=self.verbose, random_state=self.random_state,
         )
         self.coef_, self.intercept_, self.n_iter_ = coefs[0], intercepts[0], n_iter
         return self
