@@ -356,7 +356,8 @@ class LogisticRegressionCV(LogisticRegression):
             scorer is None or scorer_accepts_sample_weight(scorer))) else None
         path_kw = dict(penalty_factor=pf, solver=self.solver,
                        fit_intercept=self.fit_intercept, tol=self.tol,
-                       max_iter=self.max_iter, binary=binary, n_classes=n_classes)
+                       max_iter=self.max_iter, binary=binary, n_classes=n_classes,
+                       random_state=self.random_state)
         out = Parallel(n_jobs=self.n_jobs, verbose=self.verbose, prefer="threads")(
             delayed(_fold_path)(
                 X, y_enc, sw, train, test, classes=classes, Cs=Cs,
