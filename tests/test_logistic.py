@@ -190,8 +190,10 @@ def test_logistic_penalty_deprecated_with_sklearn_warning():
     (dict(l1_ratio=1.0, solver="newton-cholesky"), "supports only 'l2'"),
     (dict(solver="liblinear"), "solver='cd'"),
     (dict(solver="newton-cg"), "solver='newton-cholesky'"),
-    (dict(solver="sag"), "solver='lbfgs'"),
-    (dict(solver="saga"), "solver='cd'"),
+    (dict(solver="sag", l1_ratio=1.0), "Solver sag supports only 'l2' or None "
+                                       "penalties, got l1 penalty"),
+    (dict(solver="sag", l1_ratio=0.5), "Solver sag supports only 'l2' or None "
+                                       "penalties, got elasticnet penalty"),
     (dict(dual=True), "dual=False"),
     (dict(penalty_factor=[1.0, -1.0] + [1.0] * 10), "non-negative"),
     (dict(penalty_factor=[1.0] * 3), "shape"),

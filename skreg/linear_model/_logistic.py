@@ -188,7 +188,9 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
     tol : float, default=1e-4
         Stopping tolerance, on scikit-learn's scale: the gradient (lbfgs,
         newton-cholesky) or the KKT violation (cd) of the objective divided
-        by ``C * sum(s)`` must fall below it.
+        by ``C * sum(s)`` must fall below it; for 'sag'/'saga', the largest
+        change of a coefficient over an epoch relative to the largest
+        coefficient.
     fit_intercept : bool, default=True
         Whether to fit an intercept (never penalised).
     intercept_scaling : float, default=1
@@ -196,15 +198,19 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
     class_weight : dict or 'balanced', default=None
         Weights per class, multiplied into the sample weights.
     random_state : int, RandomState instance or None, default=None
-        Unused by skreg's solvers; kept for compatibility.
+        Shuffles the samples drawn by 'sag' and 'saga'; unused by the other
+        solvers.
     solver : str, default='lbfgs'
         'lbfgs' and 'newton-cholesky' (L2 or no penalty) as scikit-learn's;
         'cd' is proximal Newton with compiled coordinate descent on working
-        sets, for every ``l1_ratio``.  scikit-learn's 'liblinear',
-        'newton-cg', 'sag' and 'saga' raise a ValueError naming the skreg
-        solver to use instead.
+        sets, for every ``l1_ratio``.  'sag' (L2 or no penalty) and 'saga'
+        (every ``l1_ratio``) are scikit-learn's stochastic average gradient
+        solvers, compiled (the kernel shared with Ridge), dense or sparse X.
+        scikit-learn's 'liblinear' and 'newton-cg' raise a ValueError naming
+        the skreg solver to use instead.
     max_iter : int, default=100
-        Maximum number of (outer, for 'cd') iterations.
+        Maximum number of iterations (outer ones for 'cd', epochs for
+        'sag'/'saga').
     verbose : int, default=0
         Print progress when positive ('cd').
     warm_start : bool, default=False
@@ -226,7 +232,8 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Intercepts ``b`` (zeros when ``fit_intercept=False``).
     n_iter_ : ndarray of shape (1,)
-        Iterations run by the solver (outer iterations for 'cd').
+        Iterations run by the solver (outer iterations for 'cd', epochs for
+        'sag'/'saga').
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -237,10 +244,14 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
     -----
     Differences from scikit-learn 1.9, on purpose:
 
-    - 'liblinear', 'newton-cg', 'sag' and 'saga' raise a ValueError naming
-      the skreg solver to use ('sag'/'saga' will run once the compiled SAG
-      kernel has a logistic loss); ``dual``, ``intercept_scaling`` and
-      ``random_state`` therefore have no effect.
+    - 'liblinear' and 'newton-cg' raise a ValueError naming the skreg solver
+      to use; ``dual`` and ``intercept_scaling`` therefore have no effect.
+    - 'sag'/'saga' rescale the sample weights to mean 1 before choosing the
+      step size (scikit-learn's step ignores their scale; the two agree for
+      unit or 'balanced' weights), and draw samples with skreg's own
+      generator (same algorithm, not the same sequence as scikit-learn's).
+      With ``penalty_factor``, their step size uses the largest per-feature
+      L2 strength.
     - 'cd' stops when the KKT violation of the objective divided by
       ``C * sum(s)`` is <= ``tol`` (scikit-learn's lbfgs compares its
       gradient, on the same scale, with ``tol``).

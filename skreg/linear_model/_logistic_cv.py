@@ -93,7 +93,7 @@ class LogisticRegressionCV(LogisticRegression):
         A scikit-learn scorer of the held-out folds (greater is better); the
         default is accuracy, with scikit-learn 1.9's FutureWarning.
     solver : str, default='lbfgs'
-        As :class:`LogisticRegression`'s ('cd' for l1_ratios > 0).
+        As :class:`LogisticRegression`'s ('cd' or 'saga' for l1_ratios > 0).
     tol : float, default=1e-4
         Stopping tolerance, as :class:`LogisticRegression`'s.
     max_iter : int, default=100
@@ -111,7 +111,8 @@ class LogisticRegressionCV(LogisticRegression):
     intercept_scaling : float, default=1.0
         Unused, for compatibility.
     random_state : int, RandomState instance or None, default=None
-        Unused, for compatibility.
+        Shuffles the samples drawn by 'sag' and 'saga' (every fold path);
+        unused by the other solvers.
     use_legacy_attributes : bool, default=True (with scikit-learn's FutureWarning)
         scikit-learn 1.9's choice between its legacy and new fitted attributes.
     penalty_factor : array-like of shape (n_features,), default=None
