@@ -285,3 +285,15 @@ def _paths_centered(ref, n_classes):
         b = paths[..., -1]
         paths[..., -1] = b - b.mean(axis=-1, keepdims=True)
     return paths
+
+
+def test_sag_sparse_with_empty_last_rows():
+    """Check sparse X whose last rows are empty (the step size's row norms) fits as dense."""
+    X, y = _data(2)
+    X[-3:] = 0.0
+    kw = dict(C=0.5, solver="saga", l1_ratio=0.5, tol=1e-12, max_iter=100000,
+              random_state=0)
+    a = LogisticRegression(**kw).fit(sp.csr_matrix(X), y)
+    b = LogisticRegression(**kw).fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-5, atol=1e-6)

@@ -56,9 +56,10 @@ def max_row_sqnorm(X):
     """``max_i ||x_i||^2`` of a dense or CSR matrix."""
     if sp.issparse(X):
         X = sp.csr_matrix(X)
-        sq = np.add.reduceat(X.data.astype(np.float64) ** 2, X.indptr[:-1]) \
-            if X.nnz else np.zeros(X.shape[0])
-        sq[np.diff(X.indptr) == 0] = 0.0
+        # per-row sums by bincount (reduceat fails on trailing empty rows)
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        sq = np.bincount(rows, weights=X.data.astype(np.float64) ** 2,
+                         minlength=X.shape[0])
         return float(sq.max()) if sq.size else 0.0
     return float(np.einsum("ij,ij->i", X, X).max()) if X.size else 0.0
 
