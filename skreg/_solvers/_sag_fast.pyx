@@ -287,9 +287,12 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                         break
                 for k in range(n_classes):
                     acc = 0
-                    for jj in range(nnz):
-                        j = jj if dense else xind[jj]
-                        acc = acc + xrow[jj] * v[j * n_classes + k]
+                    if dense:
+                        for jj in range(nnz):
+                            acc = acc + xrow[jj] * v[jj * n_classes + k]
+                    else:
+                        for jj in range(nnz):
+                            acc = acc + xrow[jj] * v[xind[jj] * n_classes + k]
                     pred[k] = wscale * acc + intercept[k]
                 _loss_gradient(loss, &pred[0], y[i], sample_weight[i], &grad[0],
                                n_classes)
