@@ -21,6 +21,7 @@ from skreg.neural_network._network import (
     penalty,
 )
 from skreg.neural_network._optimizers import AdamOptimizer, SGDOptimizer
+from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Interval,
     Options,
@@ -28,7 +29,6 @@ from skreg.utils._sklearn_compat import (
     _check_sample_weight,
     validate_data,
 )
-from skreg.utils._warnings import user_stacklevel
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SEED_MAX = np.iinfo(np.int32).max

@@ -8,8 +8,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from skreg.neural_network._base import BaseMultilayerPerceptron
 from skreg.neural_network._docs import _ATTRIBUTES, _OBJECTIVE, _PARAMETERS
+from skreg.utils import check_numeric_target
 from skreg.utils._sklearn_compat import StrOptions, _fit_context, validate_data
-from skreg.utils._validation import check_numeric_target
 
 
 class MLPRegressor(RegressorMixin, BaseMultilayerPerceptron):
