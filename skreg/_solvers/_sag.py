@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from skreg._solvers._sag_fast import LOSS_SQUARED, sag_kernel
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 # loss name -> (kernel code, bound on the loss's second derivative)
 _LOSSES = {"squared": (LOSS_SQUARED, 1.0)}
