@@ -1,7 +1,7 @@
 """The layout of skreg, read from its source: small modules, one way into each
 package, one owner per formula.
 
-The rules (``/work/shared/DESIGN.md``, issue 14), checked on every module
+The rules (the project's design notes, issue 14), checked on every module
 under ``skreg/`` (``.py`` files through :mod:`ast`; Cython ``.pyx``/``.pxd``
 files, which :mod:`ast` cannot read, line by line for ``from skreg.X
 cimport/import``):
@@ -37,14 +37,15 @@ cimport/import``):
    be given its place here (``_top_level_unit``) before the test passes.
 
 3. **One owner per formula.**  The functions in the math owner's ``__all__``
-   and the other owners' functions (``OWNERS``: the Gram builder of the
-   linear models) are defined nowhere else under ``skreg/``, nor are the
-   copies they replaced (``FORMER_COPIES``): a formula comes back as an
-   import, not as a second definition.  ``ALLOWED_COPIES`` lists the copies
-   left in files being rewritten on other branches; like ``ALLOWED_OVER`` it
-   can only shrink.  The compiled kernels keep their own ``nogil`` inline
-   versions of the same formulas (the core's, held against the owner by the
-   tests); they are Cython and not covered by this rule.
+   and the other owners' functions (``OWNERS``: the design's builder of
+   X^T S X and the Gram matrices made from it) are defined nowhere else
+   under ``skreg/``, nor are the copies they replaced (``FORMER_COPIES``): a
+   formula comes back as an import, not as a second definition.
+   ``ALLOWED_COPIES`` lists the copies left in files being rewritten on
+   other branches; like ``ALLOWED_OVER`` it can only shrink.  The compiled
+   kernels keep their own ``nogil`` inline versions of the same formulas
+   (the core's, held against the owner by the tests); they are Cython and
+   not covered by this rule.
 """
 
 import ast
@@ -64,8 +65,8 @@ DEMO_ENTRY = "_demo"
 # being split on branch cdfix (the coordinator removes this set at merge)
 ALLOWED_OVER = {"_solvers/_cd_fast.pyx", "linear_model/_cv.py"}
 
-# names of former copies of the owner's formulas, and the owner's function
-# that replaced each: none may be defined outside the math owner again
+# names of former copies of an owner's formula, and the owner's function that
+# replaced each: none may be defined outside that owner again
 FORMER_COPIES = {
     "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py
     "penalty": "enet_penalty",              # neural_network/_network.py
@@ -74,8 +75,11 @@ FORMER_COPIES = {
 # owners besides the math module: {module: functions only it defines}
 OWNERS = {"_solvers/_design.py": {"weighted_gram"},
           "linear_model/_gram.py": {"centered_gram", "fold_gram"}}
-# copies still defined, in files being rewritten on another branch: each must
-# still be there (a removed one fails the test until its entry goes)
+# copies still defined, in files being rewritten on another branch (edited
+# here in import lines only): each must still be there (a removed one fails
+# the test until its entry goes).  _logistic_math.py: replace both defs by
+# ``from skreg._objectives import enet_penalty as penalty_value, split_factors``;
+# _logistic_solvers.py: Z^T diag(d) Z is ``weighted_gram(Z, d)`` in float64.
 ALLOWED_COPIES = {
     ("linear_model/_logistic_math.py", "penalty_value"),
     ("linear_model/_logistic_math.py", "split_factors"),
