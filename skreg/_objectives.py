@@ -8,10 +8,19 @@ and the duality gap, on scikit-learn's scale:
 
 with sample weights s (scaled to sum to n, as scikit-learn does) and
 glmnet's penalty factors pf, which multiply feature j's whole penalty
-(pf_j = 0: unpenalised; pf_j = inf: excluded, w_j = 0).  The estimators and
-paths use :func:`normalize_weights` and :func:`alpha_max_from_correlation`
-from here; the rest is the oracle the compiled kernels and the tests are
-held against.  Nothing here is fast.
+(pf_j = 0: unpenalised; pf_j = inf: excluded, w_j = 0).
+
+This module is the one owner of each formula the packages share: the
+estimators and paths take :func:`normalize_weights` and
+:func:`alpha_max_from_correlation` from here, the networks
+:func:`enet_penalty`, and so is the logistic objective to (its copies of
+:func:`enet_penalty` and :func:`split_factors` in
+``linear_model/_logistic_math.py`` wait for that file's rewrite);
+``tests/test_layout.py`` checks that the names are defined here only.
+The rest is the oracle the compiled kernels and the tests are held against.
+The compiled kernels keep their ``nogil`` inline versions of the same
+formulas (``skreg/_solvers/*.pxd``): those are the core's.  Only the
+network's penalty is written for speed here; the rest is not fast.
 """
 
 import numpy as np
@@ -21,6 +30,7 @@ from scipy.optimize import nnls
 __all__ = [
     "soft_threshold",
     "normalize_weights",
+    "split_factors",
     "enet_penalty",
     "enet_objective",
     "alpha_max",
@@ -66,12 +76,70 @@ def _pf_times(pf, v):
     return np.where(v == 0, 0.0, pf * v)
 
 
-def enet_penalty(w, alpha, l1_ratio=1.0, penalty_factor=None):
-    """alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)."""
-    w = np.asarray(w, dtype=np.float64)
-    pf = _pf(penalty_factor, w.shape[0])
-    per_feature = l1_ratio * np.abs(w) + 0.5 * (1.0 - l1_ratio) * w**2
-    return alpha * float(np.sum(_pf_times(pf, per_feature)))
+def split_factors(penalty_factor):
+    """(L2 factors, L1 factors) of a penalty factor.
+
+    ``None`` (all ones), one array pf (glmnet's: it multiplies both parts),
+    or a pair (f2, f1), each None or an array (the logistic cd solver's
+    rescaled problem penalizes the two parts differently).
+    """
+    if penalty_factor is None:
+        return 1.0, 1.0
+    if isinstance(penalty_factor, tuple):
+        return tuple(1.0 if f is None else f for f in penalty_factor)
+    return penalty_factor, penalty_factor
+
+
+def enet_penalty(w, alpha, l1_ratio=1.0, penalty_factor=None, *, grad=None, work=None):
+    """alpha * sum_j (l1_ratio f1_j |w_j| + (1 - l1_ratio) / 2 f2_j w_j^2).
+
+    The one elastic-net penalty value of skreg: the linear models' (w of
+    shape (n_features,), or (n_rows, n_features) with a row per class, the
+    sum running over the rows too), the logistic objective's and the
+    network's (its flat weight vector, with ``alpha / sum(s)``).
+
+    ``penalty_factor`` is read by :func:`split_factors`; a factor inf with
+    w_j = 0 (an excluded feature) contributes 0.  ``grad`` (same shape and
+    dtype as a flat ``w``, no factors): alpha times the subgradient, with
+    sign(0) = 0, is added to it in place, using ``work`` (like ``w``) as
+    scratch space when given.
+
+    Two summations, one formula: a flat ``w`` without factors is summed in
+    its own dtype by einsum (float32 weights stay float32, no temporary the
+    size of ``w`` but ``work``; einsum rather than a BLAS dot, see
+    ``neural_network._optimizers`` on threaded level-1 BLAS); otherwise in
+    float64, over the rows per feature and then weighted by the factors.
+    The compiled kernels keep their own ``nogil`` inline copy of the value
+    (``_solvers/_penalty_enet.pxd``, ``_penalty_l21.pxd``): the core's,
+    held against this one by the tests.
+    """
+    if alpha == 0.0:
+        return 0.0
+    w = np.asarray(w)
+    if penalty_factor is not None or w.ndim != 1:
+        if grad is not None:
+            raise ValueError("grad is computed for a flat w without penalty factors only.")
+        f2, f1 = split_factors(penalty_factor)
+        W = np.asarray(w, dtype=np.float64)
+        W = W.reshape(-1, W.shape[-1])
+        sq = _pf_times(f2, (W**2).sum(axis=0)).sum()
+        ab = _pf_times(f1, np.abs(W).sum(axis=0)).sum()
+        return float(alpha * (0.5 * (1.0 - l1_ratio) * sq + l1_ratio * ab))
+    value = 0.0
+    if grad is not None and work is None:
+        work = np.empty_like(w)
+    if l1_ratio < 1.0:
+        value += 0.5 * (1.0 - l1_ratio) * float(np.einsum("i,i->", w, w))
+        if grad is not None:
+            grad += np.multiply(w, alpha * (1.0 - l1_ratio), out=work)
+    if l1_ratio > 0.0:
+        if grad is not None:
+            np.sign(w, out=work)
+            value += l1_ratio * float(np.einsum("i,i->", work, w))   # |w|_1
+            grad += np.multiply(work, alpha * l1_ratio, out=work)
+        else:
+            value += l1_ratio * float(np.abs(w).sum())
+    return alpha * value
 
 
 def _residual(X, y, w, b):
@@ -84,6 +152,7 @@ def enet_objective(X, y, w, b, alpha, l1_ratio=1.0, sample_weight=None,
     n = X.shape[0]
     s = _weights(sample_weight, n)
     r = _residual(X, y, w, b)
+    w = np.asarray(w, dtype=np.float64)
     return (s @ r**2) / (2 * n) + enet_penalty(w, alpha, l1_ratio, penalty_factor)
 
 

@@ -18,7 +18,7 @@ from sklearn import linear_model as sk
 from sklearn.base import BaseEstimator, RegressorMixin
 
 import skreg
-from skreg import _demo
+from skreg import _demo, _demo_problems, _demo_tables
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 REPO = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ def test_demo_tables_agree_with_sklearn_and_write_pngs(quick_run):
     # equal accuracy: both libraries reached the target gap at the tol shown
     for row in res["speed"]:
         assert row["gap"] <= _demo.TARGET_GAP and row["gap_sk"] <= _demo.TARGET_GAP, row
-        assert row["tol"] in _demo.TOLS and row["tol_sk"] in _demo.TOLS
+        assert row["tol"] in _demo_tables.TOLS and row["tol_sk"] in _demo_tables.TOLS
     cv_rows = [r for r in res["speed"] if r["kind"] == "cv"]
     assert len(cv_rows) == 2 and all(r["choice"].endswith("both") for r in cv_rows)
     assert all(row["same"] in (True, None) for row in res["cv"])
@@ -112,7 +112,7 @@ def test_relative_duality_gap_bounds_suboptimality(l1_ratio, sparse):
     amax = np.max(np.abs(X.T @ (y - y.mean()))) / (60 * l1_ratio)
     alpha = amax / 10
     est = sk.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000).fit(X, y)
-    gap = _demo.relative_duality_gap(Xs, y, est.coef_, est.intercept_, alpha, l1_ratio)
+    gap = _demo_problems.relative_duality_gap(Xs, y, est.coef_, est.intercept_, alpha, l1_ratio)
     assert -1e-12 < gap < 1e-9
 
     def primal(w, b):
@@ -123,14 +123,14 @@ def test_relative_duality_gap_bounds_suboptimality(l1_ratio, sparse):
     p0 = np.var(y) / 2
     w = est.coef_ + 0.05 * rng.standard_normal(40)
     subopt = (primal(w, est.intercept_) - primal(est.coef_, est.intercept_)) / p0
-    gap = _demo.relative_duality_gap(Xs, y, w, est.intercept_, alpha, l1_ratio)
+    gap = _demo_problems.relative_duality_gap(Xs, y, w, est.intercept_, alpha, l1_ratio)
     assert subopt > 1e-4 and gap >= subopt
     # w = 0 is optimal at alpha_max, and the gap certifies it
-    assert abs(_demo.relative_duality_gap(Xs, y, np.zeros(40), y.mean(), amax,
+    assert abs(_demo_problems.relative_duality_gap(Xs, y, np.zeros(40), y.mean(), amax,
                                           l1_ratio)) < 1e-12
     # without an intercept the yardstick is ||y||^2 / (2n)
     est = sk.Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=100_000).fit(X, y)
-    assert abs(_demo.relative_duality_gap(Xs, y, est.coef_, 0.0, alpha, 1.0,
+    assert abs(_demo_problems.relative_duality_gap(Xs, y, est.coef_, 0.0, alpha, 1.0,
                                           fit_intercept=False)) < 1e-9
 
 
@@ -139,12 +139,12 @@ def test_cv_choices_are_read_off_both_libraries():
     X, y = _demo._load("diabetes")
     a = skreg.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3).fit(X, y)
     b = sk.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3).fit(X, y)
-    ca, cb = _demo._chosen(a), _demo._chosen(b)
+    ca, cb = _demo_tables._chosen(a), _demo_tables._chosen(b)
     assert ca.keys() == {"alpha_", "l1_ratio_"}
     assert ca["l1_ratio_"] == a.l1_ratio_ and cb["alpha_"] == b.alpha_
-    assert _demo._same_choice(ca, cb)
-    assert not _demo._same_choice(ca, {**cb, "alpha_": 2 * cb["alpha_"]})
-    assert _demo._show_choice({"C_": 0.5, "best_params_": 1}) == "C=0.5 best_params=1"
+    assert _demo_tables._same_choice(ca, cb)
+    assert not _demo_tables._same_choice(ca, {**cb, "alpha_": 2 * cb["alpha_"]})
+    assert _demo_tables._show_choice({"C_": 0.5, "best_params_": 1}) == "C=0.5 best_params=1"
 
 
 class MultiTaskLasso(RegressorMixin, BaseEstimator):

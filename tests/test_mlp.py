@@ -18,9 +18,10 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skreg import MLPClassifier, MLPRegressor
+from skreg._objectives import enet_penalty
 from skreg.neural_network import _dropout
 from skreg.neural_network._activations import LOSS_FUNCTIONS
-from skreg.neural_network._network import ParameterLayout, Workspace, penalty
+from skreg.neural_network._network import ParameterLayout, Workspace
 
 ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
 HAND_ACT = {"identity": lambda z: z, "logistic": expit, "tanh": np.tanh,
@@ -92,10 +93,10 @@ def test_gradient_finite_differences(activation, loss, out_act, kind, dropout):
         if grad is not None:
             cg, ig = layout.views(grad)
             ws.backward(y, sw, coefs, cg, ig)
-            value += penalty(x[:layout.n_coef], alpha, l1_ratio, sw_sum,
-                             grad[:layout.n_coef])
+            value += enet_penalty(x[:layout.n_coef], alpha / sw_sum, l1_ratio,
+                                  grad=grad[:layout.n_coef])
         else:
-            value += penalty(x[:layout.n_coef], alpha, l1_ratio, sw_sum)
+            value += enet_penalty(x[:layout.n_coef], alpha / sw_sum, l1_ratio)
         return value
 
     x0 = flat.copy()
@@ -313,8 +314,14 @@ def test_penalty_value_matches_sklearn_formula():
     """Check the penalty on a fixed network: l1_ratio=0 is 0.5 alpha ||W||^2 / n."""
     rng = np.random.default_rng(0)
     w = rng.standard_normal(50)
-    assert_allclose(penalty(w, 0.3, 0.0, 20), 0.5 * 0.3 * w @ w / 20)
-    assert_allclose(penalty(w, 0.3, 1.0, 20), 0.3 * np.abs(w).sum() / 20)
+    assert_allclose(enet_penalty(w, 0.3 / 20, 0.0), 0.5 * 0.3 * w @ w / 20)
+    assert_allclose(enet_penalty(w, 0.3 / 20, 1.0), 0.3 * np.abs(w).sum() / 20)
+    # the linear models' reading of the same formula: factors, a row per class
+    pf = rng.uniform(0.5, 2.0, 50)
+    W = rng.standard_normal((3, 50))
+    expected = 0.3 * np.sum(pf * (0.4 * np.abs(W) + 0.5 * 0.6 * W**2))
+    assert_allclose(enet_penalty(W, 0.3, 0.4, pf), expected, rtol=1e-12)
+    assert_allclose(enet_penalty(W[0], 0.3, 0.4), enet_penalty(W[:1], 0.3, 0.4), rtol=1e-12)
 
 
 def test_regressor_matches_sklearn_without_dropout():

@@ -35,7 +35,9 @@ response) and calls the same loop, with no copy of it.
 
 Ridge
 -----
-_design.py: the implicitly centered (and weighted) design; _ridge_direct.py
+_design.py: the implicitly centered (and weighted) design, and skreg's one
+builder of X^T S X (``weighted_gram``, also behind the coordinate-descent
+models' Gram matrices in linear_model/_gram.py); _ridge_direct.py
 (Cholesky, SVD, eigendecomposition), _ridge_iterative.py (lsqr, CG, lbfgs,
 cd, sag), _ridge_loo.py (RidgeCV's leave-one-out decomposition), _sag.py and
 _sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
@@ -47,7 +49,13 @@ from skreg._solvers._blas_threads import single_blas_thread
 from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21, solve_l21_gram
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
-from skreg._solvers._design import CenteredDesign, NonFiniteError, preprocess, weighted_mean
+from skreg._solvers._design import (
+    CenteredDesign,
+    NonFiniteError,
+    preprocess,
+    weighted_gram,
+    weighted_mean,
+)
 from skreg._solvers._ridge_direct import (
     IllConditionedError,
     solve_cholesky,
@@ -80,6 +88,7 @@ __all__ = [
     "CenteredDesign",
     "NonFiniteError",
     "preprocess",
+    "weighted_gram",
     "weighted_mean",
     "IllConditionedError",
     "solve_cholesky",

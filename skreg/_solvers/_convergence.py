@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 
 def kernel_result(w, gap, tol_abs, epoch, converged):

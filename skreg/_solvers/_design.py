@@ -121,7 +121,7 @@ class CenteredDesign:
         """Return the dense ``Xc.T @ Xc`` (p, p)."""
         X = self.X
         if not self.is_sparse:
-            G = self._finite(X.T @ X)  # numpy dispatches a.T @ a to BLAS syrk
+            G = self._finite(weighted_gram(X, None))  # BLAS syrk
             if not self.implicit:
                 return G
             n, m = self.shape[0], self.mean
@@ -210,6 +210,29 @@ def weighted_mean(X, sample_weight):
     else:
         m = (sample_weight @ X) / sample_weight.sum()
     return np.asarray(m, dtype=X.dtype).ravel()
+
+
+def weighted_gram(X, sample_weight, block=2048):
+    """X^T S X, uncentered, as a dense (p, p) array: skreg's one builder of it.
+
+    Formed as (S^1/2 X)^T (S^1/2 X), so that the product is symmetric (BLAS
+    syrk for dense X); a dense X is weighted ``block`` rows at a time, which
+    bounds the weighted temporary to a block instead of a copy of X.
+    """
+    dtype = X.dtype
+    if sample_weight is None:
+        G = X.T @ X
+        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=dtype)
+    sq = np.sqrt(sample_weight).astype(dtype)
+    if sp.issparse(X):
+        Xs = X.multiply(sq[:, None]).tocsc()
+        return np.asarray((Xs.T @ Xs).toarray(), dtype=dtype)
+    p = X.shape[1]
+    G = np.zeros((p, p), dtype=dtype)
+    for start in range(0, X.shape[0], block):
+        Xs = X[start:start + block] * sq[start:start + block, None]
+        G += Xs.T @ Xs
+    return G
 
 
 def preprocess(X, y, *, fit_intercept, sample_weight=None, copy=True,

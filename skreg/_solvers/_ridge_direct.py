@@ -20,7 +20,7 @@ import scipy.linalg
 from scipy.linalg import LinAlgError, LinAlgWarning
 
 from skreg._solvers._blas_threads import single_blas_thread
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 # Reciprocal condition number (LAPACK ?pocon estimate) of the regularized
 # Gram matrix below which Cholesky is deemed unreliable: 1000 machine epsilons.

@@ -13,7 +13,7 @@ import scipy.linalg
 import scipy.sparse.linalg as spla
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 # L-BFGS-B's objective at w = 0 (see solve_lbfgs).
 _LBFGS_F0 = 1e10

@@ -27,7 +27,7 @@ from skreg._solvers._sag_fast import (
     LOSS_SQUARED,
     sag_kernel,
 )
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 # loss name -> (kernel code, bound on the loss's second derivative)
 _LOSSES = {"squared": (LOSS_SQUARED, 1.0), "log": (LOSS_LOG, 0.25),

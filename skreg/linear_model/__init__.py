@@ -9,6 +9,11 @@ from skreg.linear_model._logistic import LogisticRegression
 from skreg.linear_model._logistic_cv import LogisticRegressionCV
 from skreg.linear_model._multitask import MultiTaskElasticNet, MultiTaskLasso
 from skreg.linear_model._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
+
+# for skreg's own packages (the plots draw this path); not in __all__, not the API
+from skreg.linear_model._path_intercept import (
+    enet_path_with_intercept as enet_path_with_intercept,
+)
 from skreg.linear_model._paths import enet_path, lasso_path
 from skreg.linear_model._ridge import Ridge
 from skreg.linear_model._ridge_classifier import RidgeClassifier, RidgeClassifierCV

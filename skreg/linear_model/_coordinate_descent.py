@@ -17,9 +17,8 @@ from skreg.linear_model._base import (
 )
 from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
+from skreg.utils import check_numeric_target, user_stacklevel
 from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
-from skreg.utils._validation import check_numeric_target
-from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["ElasticNet", "Lasso"]
 

@@ -50,6 +50,7 @@ from skreg.linear_model._paths import (
     enet_path,
     lasso_path,
 )
+from skreg.utils import check_numeric_target
 from skreg.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -57,7 +58,6 @@ from skreg.utils._sklearn_compat import (
     _raise_for_params,
     validate_data,
 )
-from skreg.utils._validation import check_numeric_target
 
 __all__ = ["ElasticNetCV", "LassoCV"]
 

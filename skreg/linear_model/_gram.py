@@ -1,13 +1,15 @@
 """The Gram matrix of the coordinate-descent models: whether, and which.
 
 One decision (:func:`gram_decision`) serves ElasticNet/Lasso.fit, the paths
-and the CV estimators; the centered Gram matrix of a fit, the uncentered one
-of the full data and its downdate to a CV fold live here too.
+and the CV estimators.  The centered Gram matrix of a fit and the downdate
+to a CV fold of the full data's live here, both from the one builder of
+X^T S X, ``skreg._solvers.weighted_gram`` (the design's, below the solvers).
 """
 
 import numpy as np
 import scipy.sparse as sp
 
+from skreg._solvers import weighted_gram
 from skreg.linear_model._base import _implicit_centering_too_lossy
 
 
@@ -70,39 +72,15 @@ def check_user_gram(X, gram, X_mean, sample_weight):
 
 
 def centered_gram(X, X_mean, sample_weight):
-    """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~ unless needed."""
-    dtype = X.dtype
-    if sample_weight is None:
-        G = X.T @ X
-        s_total = X.shape[0]
-    else:
-        sq = np.sqrt(sample_weight).astype(dtype)
-        Xs = X.multiply(sq[:, None]).tocsc() if sp.issparse(X) else X * sq[:, None]
-        G = Xs.T @ Xs
-        s_total = sample_weight.sum()
-    G = G.toarray() if sp.issparse(G) else np.asarray(G)
-    if X_mean is not None:
-        G = G - s_total * np.outer(X_mean, X_mean)
-    return np.ascontiguousarray(G, dtype=dtype)
+    """X~^T S X~ with X~ = X - 1 m^T, computed without forming X~.
 
-
-def weighted_gram(X, sample_weight, block=2048):
-    """X^T S X, uncentered, as a dense (p, p) array; dense X is weighted by row blocks.
-
-    Blocks bound the weighted temporary to ``block`` rows instead of a copy of X.
+    :func:`weighted_gram` minus the centering term s_total m m^T (dense, C order).
     """
-    p = X.shape[1]
-    if sp.issparse(X):
-        Xw = X if sample_weight is None else X.multiply(sample_weight[:, None]).tocsc()
-        G = X.T @ Xw
-        return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=X.dtype)
-    if sample_weight is None:
-        return np.asarray(X.T @ X)
-    G = np.zeros((p, p), dtype=X.dtype)
-    for start in range(0, X.shape[0], block):
-        Xb = X[start:start + block]
-        G += Xb.T @ (Xb * sample_weight[start:start + block, None])
-    return G
+    G = weighted_gram(X, sample_weight)
+    if X_mean is not None:
+        s_total = X.shape[0] if sample_weight is None else sample_weight.sum()
+        G = G - s_total * np.outer(X_mean, X_mean)
+    return np.ascontiguousarray(G, dtype=X.dtype)
 
 
 def fold_gram(gram, X_test, sw_test, c, X_mean, n_train):

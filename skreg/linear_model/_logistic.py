@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from skreg.linear_model._base import _LinearClassifierMixin, _validate_penalty_factor
 from skreg.linear_model._logistic_sag import SAG_SOLVERS, make_sag_solver
 from skreg.linear_model._logistic_solvers import SOLVERS
+from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -23,7 +24,6 @@ from skreg.utils._sklearn_compat import (
     _fit_context,
     validate_data,
 )
-from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["LogisticRegression"]
 

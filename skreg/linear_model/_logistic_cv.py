@@ -20,6 +20,7 @@ from skreg.linear_model._logistic import (
     _encode_targets,
     _logistic_path,
 )
+from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -29,7 +30,6 @@ from skreg.utils._sklearn_compat import (
     scorer_accepts_sample_weight,
     validate_data,
 )
-from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["LogisticRegressionCV"]
 

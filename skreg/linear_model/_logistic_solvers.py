@@ -39,7 +39,7 @@ from skreg.linear_model._logistic_math import (
     smooth_grad,
     split_factors,
 )
-from skreg.utils._warnings import user_stacklevel
+from skreg.utils import user_stacklevel
 
 __all__ = ["SOLVERS"]
 

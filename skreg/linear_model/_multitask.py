@@ -20,8 +20,8 @@ from skreg.linear_model._base import (
 )
 from skreg.linear_model._coordinate_descent import ElasticNet
 from skreg.linear_model._paths import enet_path
+from skreg.utils import check_numeric_target
 from skreg.utils._sklearn_compat import _fit_context, validate_data
-from skreg.utils._validation import check_numeric_target
 
 __all__ = ["MultiTaskElasticNet", "MultiTaskLasso"]
 

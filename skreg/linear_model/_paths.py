@@ -20,6 +20,7 @@ from skreg._solvers import solve_enet, solve_enet_gram
 from skreg.linear_model._base import _centered_xy, _validate_penalty_factor
 from skreg.linear_model._gram import centered_gram, gram_decision
 from skreg.linear_model._paths_multitask import multitask_path
+from skreg.utils import check_alphas, check_numeric_target, user_stacklevel
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
@@ -27,8 +28,6 @@ from skreg.utils._sklearn_compat import (
     _check_sample_weight,
     validate_params,
 )
-from skreg.utils._validation import check_alphas, check_numeric_target
-from skreg.utils._warnings import user_stacklevel
 
 __all__ = ["enet_path", "lasso_path"]
 

@@ -14,9 +14,8 @@ import scipy.sparse as sp
 from sklearn.utils import assert_all_finite
 
 from skreg import _solvers as solvers
+from skreg.utils import check_numeric_target, user_stacklevel
 from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
-from skreg.utils._validation import check_numeric_target
-from skreg.utils._warnings import user_stacklevel
 
 SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd", "sag", "saga", "lbfgs"}
 # Dense Gram of at most this side is formed for sparse X under solver='auto'.

@@ -19,6 +19,7 @@ from skreg.linear_model._ridge_base import (
     ridge_fit,
     validate_fit_data,
 )
+from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -27,7 +28,6 @@ from skreg.utils._sklearn_compat import (
     _routing_enabled,
     scorer_accepts_sample_weight,
 )
-from skreg.utils._warnings import user_stacklevel
 
 # Largest number of entries of one chunk of LOO errors (n x alphas x targets).
 _CHUNK_ENTRIES = 2**24

@@ -12,15 +12,16 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, gen_batches, shuffle
 from sklearn.utils.validation import check_is_fitted
 
+from skreg._objectives import enet_penalty
 from skreg.neural_network._activations import LOSS_FUNCTIONS
 from skreg.neural_network._network import (
     ParameterLayout,
     Workspace,
     forward,
     max_norm_,
-    penalty,
 )
 from skreg.neural_network._optimizers import AdamOptimizer, SGDOptimizer
+from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Interval,
     Options,
@@ -28,7 +29,6 @@ from skreg.utils._sklearn_compat import (
     _check_sample_weight,
     validate_data,
 )
-from skreg.utils._warnings import user_stacklevel
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _SEED_MAX = np.iinfo(np.int32).max
@@ -222,8 +222,9 @@ class BaseMultilayerPerceptron(BaseEstimator):
             out = ws.forward(X, coefs, intercepts, None)
             loss = loss_fn(y, out, sample_weight)
             ws.backward(y, sample_weight, coefs, coef_grads, intercept_grads)
-            loss += penalty(flat[:layout.n_coef], alpha, l1_ratio, sw_sum,
-                            grad[:layout.n_coef])
+            # scikit-learn's scale: the penalty divided by the sum of the weights
+            loss += enet_penalty(flat[:layout.n_coef], alpha / sw_sum, l1_ratio,
+                                 grad=grad[:layout.n_coef])
             return loss, grad.astype(np.float64)
 
         res = scipy.optimize.minimize(
@@ -331,7 +332,8 @@ class BaseMultilayerPerceptron(BaseEstimator):
                     out = ws.forward(X_batch, coefs, intercepts, rng)
                     batch_loss = loss_fn(y_batch, out, sw_batch)
                     ws.backward(y_batch, sw_batch, coefs, coef_grads, intercept_grads)
-                    batch_loss += penalty(coef_flat, alpha, l1_ratio, sw_sum, grad_coef, work)
+                    batch_loss += enet_penalty(coef_flat, alpha / sw_sum, l1_ratio,
+                                               grad=grad_coef, work=work)
                     accumulated_loss += batch_loss * nb
                     optimizer.update_params(flat, grad)
                     if self.max_norm is not None:

@@ -214,34 +214,6 @@ class Workspace:
             delta = g
 
 
-def penalty(coef_flat, alpha, l1_ratio, sw_sum, grad_flat=None, work=None):
-    """Weight penalty alpha (l1 |W|_1 + (1 - l1) / 2 |W|_2^2) / sw_sum, and its gradient.
-
-    Adds the (sub)gradient to ``grad_flat`` in place when given (sign(0) = 0),
-    using ``work`` (like ``coef_flat``) as scratch space if given.  Biases are
-    not penalized.  (Sums by einsum, not BLAS dot: see _optimizers on
-    threaded level-1 BLAS.)
-    """
-    if alpha == 0.0:
-        return 0.0
-    c = alpha / sw_sum
-    value = 0.0
-    if grad_flat is not None and work is None:
-        work = np.empty_like(coef_flat)
-    if l1_ratio < 1.0:
-        value += 0.5 * (1.0 - l1_ratio) * float(np.einsum("i,i->", coef_flat, coef_flat))
-        if grad_flat is not None:
-            grad_flat += np.multiply(coef_flat, c * (1.0 - l1_ratio), out=work)
-    if l1_ratio > 0.0:
-        if grad_flat is not None:
-            np.sign(coef_flat, out=work)
-            value += l1_ratio * float(np.einsum("i,i->", work, coef_flat))   # |W|_1
-            grad_flat += np.multiply(work, c * l1_ratio, out=work)
-        else:
-            value += l1_ratio * float(np.abs(coef_flat).sum())
-    return c * value
-
-
 def max_norm_(coefs, max_norm):
     """Rescale, in place, each hidden unit's incoming weight column to norm <= max_norm."""
     for W in coefs[:-1]:

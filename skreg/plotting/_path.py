@@ -3,25 +3,10 @@
 import numpy as np
 from sklearn.utils import check_array
 
-from skreg.linear_model._base import _normalize_sample_weight, _preprocess
-from skreg.linear_model._paths import enet_path
+from skreg.linear_model import enet_path_with_intercept
 from skreg.plotting._base import _get_ax, _pyplot
 
 __all__ = ["RegularizationPathDisplay"]
-
-
-def _path_with_intercept(X, y, *, l1_ratio, alphas, eps, fit_intercept,
-                         sample_weight, penalty_factor, positive, **params):
-    """(alphas, coefs) of the path, centered implicitly when fitting an intercept."""
-    X = check_array(X, accept_sparse="csc", dtype=[np.float64, np.float32], order="F")
-    y = check_array(y, ensure_2d=False, dtype=X.dtype.type)
-    sw = _normalize_sample_weight(sample_weight, X, X.dtype)
-    X_mean, y_c, _, _ = _preprocess(X, y, fit_intercept, sw)
-    alphas, coefs, _ = enet_path(
-        X, y_c, l1_ratio=l1_ratio, alphas=alphas, eps=eps, X_offset=X_mean,
-        sample_weight=sw, penalty_factor=penalty_factor, positive=positive, **params,
-    )
-    return alphas, coefs
 
 
 def _is_logistic(estimator):
@@ -323,7 +308,7 @@ class RegularizationPathDisplay:
         """
         if feature_names is None and hasattr(X, "columns"):
             feature_names = [str(c) for c in X.columns]
-        alphas, coefs = _path_with_intercept(
+        alphas, coefs = enet_path_with_intercept(
             X, y, l1_ratio=l1_ratio, alphas=alphas, eps=eps,
             fit_intercept=fit_intercept, sample_weight=sample_weight,
             penalty_factor=penalty_factor, positive=positive,
@@ -390,7 +375,7 @@ class RegularizationPathDisplay:
         feature_names = kwargs.pop("feature_names", None)
         if feature_names is None and hasattr(estimator, "feature_names_in_"):
             feature_names = list(estimator.feature_names_in_)
-        alphas, coefs = _path_with_intercept(
+        alphas, coefs = enet_path_with_intercept(
             X, y, l1_ratio=l1_ratio, alphas=grid, eps=params.get("eps", 1e-3),
             fit_intercept=params.get("fit_intercept", True),
             sample_weight=sample_weight,
