@@ -335,3 +335,27 @@ def test_logistic_max_iter_zero(solver):
     with pytest.warns(ConvergenceWarning):
         est = LogisticRegression(solver=solver, max_iter=0).fit(X, y)
     assert est.n_iter_[0] == 0
+
+
+def test_newton_cholesky_singular_hessian_falls_back_to_lbfgs():
+    """Singular Hessian: scikit-learn's LinAlgWarning, then lbfgs from the same start.
+
+    A wide problem with C=1e30 (scikit-learn's test_newton_cholesky_fallback_to_lbfgs):
+    the fit is the lbfgs one, with its iteration count, and a smaller max_iter
+    leaves lbfgs max_iter - 1 iterations and its ConvergenceWarning.
+    """
+    from scipy.linalg import LinAlgWarning
+
+    X, y = make_classification(n_samples=10, n_features=20, random_state=42)
+    lbfgs = LogisticRegression(solver="lbfgs", C=1e30).fit(X, y)
+    with pytest.warns(LinAlgWarning, match="singular or very ill-conditioned Hessian"):
+        nc = LogisticRegression(solver="newton-cholesky", C=1e30).fit(X, y)
+    assert nc.n_iter_[0] == lbfgs.n_iter_[0] >= 1
+    np.testing.assert_allclose(nc.coef_, lbfgs.coef_, rtol=1e-10)
+    np.testing.assert_allclose(nc.intercept_, lbfgs.intercept_, rtol=1e-10, atol=1e-12)
+    limited = LogisticRegression(solver="newton-cholesky", C=1e30,
+                                 max_iter=lbfgs.n_iter_[0] - 1)
+    with pytest.warns(LinAlgWarning), pytest.warns(ConvergenceWarning,
+                                                    match="lbfgs failed to converge"):
+        limited.fit(X, y)
+    assert limited.n_iter_[0] == limited.max_iter - 1
