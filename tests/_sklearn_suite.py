@@ -199,15 +199,6 @@ PENDING: dict[str, tuple[str, str]] = {
         "test_logistic_regressioncv_class_weights",
         "test_logistic_regression_class_weights",
     )},
-    # --- logistic: scikit-learn 1.9's experimental callback API -------------
-    **{f"{LOG}::{t}": (
-        "logistic", "no set_callbacks: scikit-learn 1.9's experimental callback API "
-        "(sklearn.callback.CallbackSupportMixin, lbfgs iteration hooks) is not "
-        "implemented") for t in (
-        "test_logistic_regression_callback_support",
-        "test_logistic_regression_callback_fitted_estimator",
-        "test_logistic_regression_callback_support_warning",
-    )},
 }
 
 # --------------------------------------------------------------------- slow

@@ -56,7 +56,8 @@ def _unpack(theta, n_rows, n_features, fit_intercept):
 
 
 def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
-           max_iter, verbose):
+           max_iter, verbose, callback=None):
+    """scipy's L-BFGS-B; ``callback(W, b)`` (if given) after each iteration."""
     n_rows, n_features = W.shape
 
     def fun(theta):
@@ -71,10 +72,13 @@ def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
         return f, grad
 
     theta0 = np.concatenate([W.ravel(), b]) if fit_intercept else W.ravel().copy()
+    scipy_cb = None if callback is None else (
+        lambda xk: callback(*_unpack(xk.copy(), n_rows, n_features, fit_intercept)))
     res = optimize.minimize(
         fun, theta0, method="L-BFGS-B", jac=True,
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
                  "ftol": 64 * np.finfo(float).eps},
+        callback=scipy_cb,
     )
     if res.status != 0:
         warnings.warn(

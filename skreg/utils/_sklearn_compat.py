@@ -20,6 +20,37 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+try:  # scikit-learn >= 1.9: the (experimental) callback API
+    from sklearn.callback import CallbackSupportMixin
+except ImportError:  # pragma: no cover - older scikit-learn: no set_callbacks
+    class CallbackSupportMixin:
+        """Stands in for scikit-learn 1.9's mixin where it does not exist."""
+
+
+class _NoCallbackContext:
+    """A callback context that calls nothing (scikit-learn < 1.9)."""
+
+    def subcontext(self, **kwargs):
+        return self
+
+    def call_on_fit_task_begin(self, **kwargs):
+        return False
+
+    def call_on_fit_task_end(self, **kwargs):
+        return False
+
+
+def init_callback_context(estimator, **kwargs):
+    """The root callback context of a fit (scikit-learn 1.9's
+    ``CallbackSupportMixin._init_callback_context``), or one that calls nothing."""
+    init = getattr(estimator, "_init_callback_context", None)
+    return _NoCallbackContext() if init is None else init(**kwargs)
+
+
+def has_callbacks(estimator):
+    """Whether callbacks were set on ``estimator`` with ``set_callbacks``."""
+    return bool(getattr(estimator, "_skl_callbacks", None))
+
 
 def scorer_accepts_sample_weight(scorer):
     """Whether ``scorer`` takes ``sample_weight``, decided as scikit-learn's
@@ -55,6 +86,7 @@ def scorer_with_labels(scorer, classes):
 
 
 __all__ = [
+    "CallbackSupportMixin",
     "Hidden",
     "Interval",
     "Options",
@@ -64,6 +96,8 @@ __all__ = [
     "_fit_context",
     "_raise_for_params",
     "_routing_enabled",
+    "has_callbacks",
+    "init_callback_context",
     "scorer_accepts_sample_weight",
     "scorer_with_labels",
     "validate_data",
