@@ -37,6 +37,21 @@ The exclusion rule (``EXCLUSION_RULES``)
     ``sklearn.utils.fixes``, ``_array_api_for_tests``) are tools, not the
     code under test, and do not trigger the rule.
 
+    R4  (applied when the test runs, :func:`runtime_exclusion`) the test
+        *failed* with skreg's ValueError for a solver skreg deliberately does
+        not ship, ``"skreg has no 'liblinear' solver: use ..."`` (or
+        ``'newton-cg'``; issue 13): raised, chained under another error
+        (``cross_val_score``'s "All the fits failed"), or quoted as the
+        actual message of a ``pytest.raises(match=...)`` that expected
+        scikit-learn's liblinear/newton-cg message.  The rule only ever turns
+        such a failure into a skip, so it cannot hide a test that passes, nor
+        one that fails for any other reason; a parametrization over
+        ``solver`` loses only its liblinear/newton-cg ids.  What it cannot
+        see is the rest of a test that stopped at that error (a loop over
+        ``SOLVERS`` stops at 'liblinear'); skreg's own tests cover the other
+        solvers there.  'sag'/'saga' are not R4: they are being implemented
+        (``PENDING``).
+
 Slow tests (:func:`_is_slow`)
     S1: an upstream test one of whose calls took >= 2 s on the project's
     shared two-core machine (listed in ``SLOW``, from ``--durations``);
@@ -79,6 +94,7 @@ SUITE_FILES = {
     "test_sparse_coordinate_descent.py": "linear_model/tests/test_sparse_coordinate_descent.py",
     "test_ridge.py": "linear_model/tests/test_ridge.py",
     "test_mlp.py": "neural_network/tests/test_mlp.py",
+    "test_logistic.py": "linear_model/tests/test_logistic.py",
 }
 
 # Public scikit-learn packages whose names are replaced by skreg's.
@@ -88,11 +104,18 @@ EXCLUSION_RULES = {
     "R1": "uses a name from a private module of a scikit-learn estimator package",
     "R2": "monkeypatches or mocks a scikit-learn module",
     "R3": "reads or writes a private attribute of a scikit-learn object",
+    "R4": "uses a solver skreg does not ship (liblinear, newton-cg; issue 13)",
 }
+
+# R4, at run time: skreg's message for a solver it deliberately does not ship
+# (skreg/linear_model/_logistic.py, _ABSENT).
+_ABSENT_SOLVER = re.compile(r"skreg has no '(liblinear|newton-cg)' solver")
+
 
 # ---------------------------------------------------------------- deliberate
 # key -> reason.  At most 10.  Mirrored in docs/deliberate_differences.md.
 CD, RIDGE, MLP = "test_coordinate_descent.py", "test_ridge.py", "test_mlp.py"
+LOG = "test_logistic.py"
 DELIBERATE: dict[str, str] = {
     f"{CD}::test_enet_copy_X_False_check_input_False":
         "copy_X=False never overwrites X: skreg centers and scales without writing "
@@ -140,6 +163,42 @@ PENDING: dict[str, tuple[str, str]] = {
     f"{CD}::test_sparse_dense_descent_paths[*-2-lasso_path]": (
         "kernel", "2-D lasso_path: dense and sparse differ 2.5e-6 rel. on a tiny "
         "coefficient (both as accurate as scikit-learn's; gap-only stop)"),
+    # --- logistic: solver='sag'/'saga' raise until branch logsag lands --------
+    # Keyed by the solver's parametrization where there is one; whole tests
+    # where sag/saga are hard-coded.  Those that also run 'liblinear' or
+    # 'newton-cg' (test_saga_vs_liblinear, the *_solvers_multiclass* loops over
+    # a set, whose order varies) become rule R4 after the merge.
+    **{f"{LOG}::{t}": ("logsag", "sag/saga not yet merged") for t in (
+        "test_c_inf_no_warning[{sag,saga}]",
+        "test_zero_max_iter[{sag,saga}]",
+        "test_dtype_match[*-{sag,saga}]",
+        "test_large_sparse_matrix[*-{sag,saga}]",
+        "test_logistic_cv_sparse[*-{sag,saga}]",
+        "test_logistic_regression_solver_class_weights[*-{sag,saga}]",
+        "test_n_iter[*-{sag,saga}]",
+        "test_penalty_none[*-{sag,saga}]",
+        "test_warm_start[*-{sag,saga}]",
+        "test_logistic_regression_sample_weights[*-{sag,saga}-*]",
+        "test_max_iter[*-{sag,saga}-*]",
+        "test_LogisticRegressionCV_GridSearchCV_elastic_net",
+        "test_LogisticRegressionCV_elasticnet_attribute_shapes",
+        "test_LogisticRegressionCV_no_refit",
+        "test_LogisticRegression_elastic_net_objective",
+        "test_elastic_net_coeffs",
+        "test_elastic_net_l1_l2_equivalence",
+        "test_elastic_net_versus_sgd",
+        "test_elastic_net_vs_l1_l2",
+        "test_l1_ratio_non_elasticnet",
+        "test_logistic_regression_cv_refit",
+        "test_logistic_regression_solvers_multiclass",
+        "test_logistic_regression_solvers_multiclass_unpenalized",
+        "test_lr_penalty_l1ratio_incompatible",
+        "test_saga_vs_liblinear",
+        "test_scores_attribute_layout_elasticnet",
+        "test_warm_start_converge_LR",
+        "test_logistic_regressioncv_class_weights",
+        "test_logistic_regression_class_weights",
+    )},
 }
 
 # --------------------------------------------------------------------- slow
@@ -153,6 +212,18 @@ SLOW: set[str] = {
     f"{MLP}::test_warm_start",
     f"{MLP}::test_early_stopping",
     f"{MLP}::test_lbfgs_classification_maxfun",
+    f"{LOG}::test_logisticregressioncv_warns_with_use_legacy_attributes",
+    f"{LOG}::test_l1_ratio_None_deprecated",
+    f"{LOG}::test_multinomial_logistic_regression_string_inputs",
+    f"{LOG}::test_logistic_cv_sparse[*-lbfgs]",
+    f"{LOG}::test_lr_cv_scores_differ_when_sample_weight_is_requested",
+    f"{LOG}::test_lr_scoring_warns",
+    f"{LOG}::test_logistic_cv_folds_with_classes_missing[3-*]",
+    f"{LOG}::test_lr_cv_scores_without_enabling_metadata_routing",
+    f"{LOG}::test_multinomial_cv_iris",
+    f"{LOG}::test_logistic_cv_refit_false_non_elasticnet",
+    f"{LOG}::test_logistic_regression_sample_weights[*-lbfgs-cv]",
+    f"{LOG}::test_warm_start[*-True-False-lbfgs]",
 }
 
 
@@ -485,3 +556,40 @@ def mark_items(items):
             owner, cause = pend
             item.add_marker(pytest.mark.xfail(strict=False,
                                               reason=f"pending ({owner}): {cause}"))
+
+
+def _absent_solver(exc):
+    """The absent solver named by skreg's error in ``exc`` or its chain, or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        m = _ABSENT_SOLVER.search(str(exc))
+        if m:
+            return m.group(1)
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def runtime_exclusion(item, call, report):
+    """Rule R4: a failure caused by a solver skreg does not ship becomes a skip.
+
+    Called from ``pytest_runtest_makereport`` (tests/conftest.py) for the
+    call phase of every test.  A failure, or an xfail (``PENDING``), of an
+    upstream test whose exception is skreg's absent-solver error is reported
+    as skipped by R4; every other report (passed, skipped, failed or xfailed
+    for another reason) is left as it is.
+    """
+    xfailed = report.skipped and hasattr(report, "wasxfail")
+    if (report.when != "call" or not (report.failed or xfailed) or call.excinfo is None
+            or getattr(getattr(item, "module", None), "__sklearn_suite__", None) is None):
+        return
+    solver = _absent_solver(call.excinfo.value)
+    if solver is None:
+        return
+    path, lineno, _ = item.location
+    if xfailed:  # R4 outranks an xfail (a PENDING key broader than its cause)
+        del report.wasxfail
+    report.outcome = "skipped"
+    report.longrepr = (str(getattr(item.module, "__file__", path)), lineno + 1,
+                       f"Skipped: excluded by rule R4: {EXCLUSION_RULES['R4']} "
+                       f"(solver={solver!r})")

@@ -20,6 +20,12 @@ def pytest_collection_modifyitems(config, items):
     sklearn_suite.mark_items(items)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    sklearn_suite.runtime_exclusion(item, call, outcome.get_result())
+
+
 @pytest.fixture
 def regression_data():
     """A small correlated regression problem with a non-zero column mean."""

@@ -337,3 +337,77 @@ def test_logistic_max_iter_zero(solver):
     with pytest.warns(ConvergenceWarning):
         est = LogisticRegression(solver=solver, max_iter=0).fit(X, y)
     assert est.n_iter_[0] == 0
+
+
+def test_newton_cholesky_singular_hessian_falls_back_to_lbfgs():
+    """Singular Hessian: scikit-learn's LinAlgWarning, then lbfgs from the same start.
+
+    A wide problem with C=1e30 (scikit-learn's test_newton_cholesky_fallback_to_lbfgs):
+    the fit is the lbfgs one, with its iteration count, and a smaller max_iter
+    leaves lbfgs max_iter - 1 iterations and its ConvergenceWarning.
+    """
+    from scipy.linalg import LinAlgWarning
+
+    X, y = make_classification(n_samples=10, n_features=20, random_state=42)
+    lbfgs = LogisticRegression(solver="lbfgs", C=1e30).fit(X, y)
+    with pytest.warns(LinAlgWarning, match="singular or very ill-conditioned Hessian"):
+        nc = LogisticRegression(solver="newton-cholesky", C=1e30).fit(X, y)
+    assert nc.n_iter_[0] == lbfgs.n_iter_[0] >= 1
+    np.testing.assert_allclose(nc.coef_, lbfgs.coef_, rtol=1e-10)
+    np.testing.assert_allclose(nc.intercept_, lbfgs.intercept_, rtol=1e-10, atol=1e-12)
+    limited = LogisticRegression(solver="newton-cholesky", C=1e30,
+                                 max_iter=lbfgs.n_iter_[0] - 1)
+    with pytest.warns(LinAlgWarning), pytest.warns(ConvergenceWarning,
+                                                    match="lbfgs failed to converge"):
+        limited.fit(X, y)
+    assert limited.n_iter_[0] == limited.max_iter - 1
+
+
+class _Recorder:
+    """A scikit-learn 1.9 FitCallback that records its hooks and the fitted estimators."""
+
+    def __init__(self):
+        self.events = []
+
+    def setup(self, estimator, context):
+        self.events.append(("setup", None, None))
+
+    def teardown(self, estimator, context):
+        self.events.append(("teardown", None, None))
+
+    def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
+        self.events.append(("begin", context.task_name, fitted_estimator))
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        self.events.append(("end", context.task_name, fitted_estimator))
+        return False
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_lbfgs_callbacks(n_classes):
+    """lbfgs runs scikit-learn 1.9 callbacks: one task per iteration, whose fitted
+    estimator equals a fit stopped there (max_iter=i); other solvers warn."""
+    pytest.importorskip("sklearn.callback")
+    X, y = _data(n_classes)
+    cb = _Recorder()
+    clf = LogisticRegression(tol=1e-8).set_callbacks(cb).fit(X, y)
+    n_iter = int(clf.n_iter_[0])
+    names = [e[:2] for e in cb.events]
+    assert names[0] == ("setup", None) and names[-1] == ("teardown", None)
+    begins = [e for e in cb.events if e[0] == "begin" and e[1] == "lbfgs-iter"]
+    ends = [e for e in cb.events if e[0] == "end" and e[1] == "lbfgs-iter"]
+    assert len(begins) == len(ends) == n_iter + 1 and n_iter > 3
+    for i in (1, 2, n_iter // 2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            stopped = LogisticRegression(tol=1e-8, max_iter=i).fit(X, y)
+        est = begins[i][2]
+        np.testing.assert_allclose(est.coef_, stopped.coef_, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(est.intercept_, stopped.intercept_, rtol=1e-12,
+                                   atol=1e-14)
+        np.testing.assert_array_equal(est.predict(X), stopped.predict(X))
+    np.testing.assert_allclose(ends[n_iter - 1][2].coef_, clf.coef_)
+    assert begins[0][2].coef_.shape == clf.coef_.shape and not np.any(begins[0][2].coef_)
+    with pytest.warns(UserWarning, match="only supported in LogisticRegression for "
+                                         "solver='lbfgs'"):
+        LogisticRegression(solver="cd").set_callbacks(_Recorder())

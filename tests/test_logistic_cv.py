@@ -134,3 +134,79 @@ def test_logistic_cv_errors():
     with pytest.raises(ValueError, match="only one class"):
         LogisticRegressionCV(l1_ratios=(0.0,), scoring="accuracy",
                              use_legacy_attributes=False).fit(X, np.ones(len(y)))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_cv_scores_folds_missing_classes_with_all_labels(n_classes):
+    """Held-out folds with one class: a labels-taking scorer still sees every class.
+
+    Each KFold test fold holds a single class (as scikit-learn's
+    test_logistic_cv_folds_with_classes_missing); neg_brier_score is computed
+    with labels=classes_, so the scores equal brier_score_loss(..., labels=classes_)
+    of each fold's path model, and match scikit-learn's.
+    """
+    from sklearn.metrics import brier_score_loss
+    from sklearn.model_selection import KFold
+
+    y = np.array(["a", "a", "b", "b", "c", "c"])[: 2 * n_classes]
+    X = np.arange(2 * n_classes, dtype=float)[:, None]
+    kw = dict(cv=KFold(n_splits=n_classes), scoring="neg_brier_score",
+              Cs=np.logspace(-6, 6, 5), l1_ratios=(0,), use_legacy_attributes=False)
+    ours = LogisticRegressionCV(**kw).fit(X, y)
+    ref = SkLogisticRegressionCV(**kw).fit(X, y)
+    np.testing.assert_allclose(ours.scores_, ref.scores_, rtol=1e-5)
+    assert ours.C_ == ref.C_ == 1e-6
+    for i, (_, test) in enumerate(KFold(n_splits=n_classes).split(X, y)):
+        est = LogisticRegression().fit(X, y)
+        est.coef_ = ours.coefs_paths_[i, 0, 2, :, :-1]
+        est.intercept_ = ours.coefs_paths_[i, 0, 2, :, -1]
+        extra = {"pos_label": "b"} if n_classes == 2 else {}
+        expected = -brier_score_loss(y[test], est.predict_proba(X[test]),
+                                     labels=ours.classes_, **extra)
+        np.testing.assert_allclose(ours.scores_[i, 0, 2], expected, rtol=1e-12)
+
+
+def test_logistic_cv_metadata_routing():
+    """With routing: sample_weight reaches only a scorer that requests it; score refuses
+    unrequested metadata (TypeError); without routing, extra params get 1.9's ValueError."""
+    import sklearn
+    from sklearn.metrics import get_scorer
+
+    X, y = make_classification(n_samples=300, random_state=0)
+    sw = np.ones(len(y))
+    sw[: len(y) // 2] = 3.0
+    with sklearn.config_context(enable_metadata_routing=True):
+        fits = {}
+        for requested in (False, True):
+            scorer = get_scorer("accuracy").set_score_request(sample_weight=requested)
+            fits[requested] = LogisticRegressionCV(
+                Cs=4, scoring=scorer, l1_ratios=(0,), use_legacy_attributes=False,
+                cv=StratifiedKFold(3)).fit(X, y, sample_weight=sw)
+        # same fits (sample_weight is used for fitting either way), other scores
+        np.testing.assert_allclose(fits[False].coefs_paths_, fits[True].coefs_paths_)
+        assert not np.allclose(fits[False].scores_, fits[True].scores_)
+        folds = list(StratifiedKFold(3).split(X, y))
+        est = LogisticRegression(C=fits[True].Cs_[0])
+        est.classes_ = fits[True].classes_
+        W = fits[True].coefs_paths_[0, 0, 0]
+        est.coef_, est.intercept_ = W[:, :-1], W[:, -1]
+        test = folds[0][1]
+        np.testing.assert_allclose(
+            fits[True].scores_[0, 0, 0],
+            est.score(X[test], y[test], sample_weight=sw[test]), rtol=1e-12)
+        with pytest.raises(TypeError, match="not routed to any object"):
+            fits[False].score(X, y, sample_weight=sw)
+        assert fits[True].score(X, y, sample_weight=sw) == pytest.approx(
+            np.average(fits[True].predict(X) == y, weights=sw))
+    with pytest.raises(ValueError, match="is only supported if enable_metadata_routing"):
+        LogisticRegressionCV(use_legacy_attributes=False, l1_ratios=(0,),
+                             scoring="accuracy").fit(X, y, extra_param=1.0)
+
+
+def test_logistic_cv_liblinear_multiclass_message():
+    """liblinear on 3 classes: scikit-learn's multiclass message (plus skreg's hint)."""
+    X, y = _data(3)
+    with pytest.raises(ValueError, match="The 'liblinear' solver does not support "
+                                         "multiclass classification.*solver='cd'"):
+        LogisticRegressionCV(solver="liblinear", l1_ratios=(0,), scoring="accuracy",
+                             use_legacy_attributes=False).fit(X, y)

@@ -159,7 +159,8 @@ def test_deliberate_differences_documented():
 
 def test_pending_entries_have_owner_and_cause():
     """Check each pending xfail says who fixes it and why it fails."""
-    owners = {"kernel", "ridge", "estimator-validation", "multi-task-missing"}
+    owners = {"kernel", "ridge", "estimator-validation", "multi-task-missing",
+              "logsag", "logcore"}
     for k, (owner, cause) in suite.PENDING.items():
         assert owner in owners, k
         assert cause, k
@@ -234,3 +235,27 @@ def test_deliberate_n_iter_for_every_solver():
         for max_iter in (1, 2, 3):
             fit = skreg.Ridge(solver="lsqr", max_iter=max_iter, tol=1e-12).fit(X, Y)
             np.testing.assert_array_equal(fit.n_iter_, [max_iter, max_iter])
+
+
+def test_rule_r4_reads_only_skregs_absent_solver_error():
+    """Check R4 names liblinear/newton-cg from skreg's error, raised, chained or quoted,
+    and nothing else (sag/saga, other errors, a fitted liblinear name in a message)."""
+    def absent(solver, **kw):
+        try:
+            skreg.LogisticRegression(solver=solver, **kw).fit([[0.0], [1.0]], [0, 1])
+        except ValueError as e:
+            return e
+        raise AssertionError("no error")
+
+    for solver in ("liblinear", "newton-cg"):
+        err = absent(solver)
+        assert suite._absent_solver(err) == solver
+        try:  # chained, as cross_val_score's "All the fits failed"
+            raise ValueError("All the 5 fits failed") from err
+        except ValueError as outer:
+            assert suite._absent_solver(outer) == solver
+        quoted = AssertionError(f"Regex pattern did not match.\n Actual message: '{err}'")
+        assert suite._absent_solver(quoted) == solver
+    assert suite._absent_solver(absent("saga")) is None  # pending, not R4
+    assert suite._absent_solver(ValueError("liblinear failed to converge")) is None
+    assert suite._absent_solver(AssertionError("arrays differ")) is None

@@ -13,19 +13,24 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import _LinearClassifierMixin, _validate_penalty_factor
+from skreg.linear_model._logistic_callbacks import _LbfgsCallbackBridge
 from skreg.linear_model._logistic_sag import SAG_SOLVERS, make_sag_solver
 from skreg.linear_model._logistic_solvers import SOLVERS
 from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
+    CallbackSupportMixin,
     Hidden,
     Interval,
     StrOptions,
     _check_sample_weight,
     _fit_context,
+    has_callbacks,
+    init_callback_context,
     validate_data,
 )
 
 __all__ = ["LogisticRegression"]
+
 
 _ABSENT = {
     "liblinear": "skreg has no 'liblinear' solver: use solver='cd' instead "
@@ -116,11 +121,13 @@ def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
 
 def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
                    fit_intercept, tol, max_iter, binary, n_classes, coef_init=None,
-                   verbose=0, random_state=None):
+                   verbose=0, callback=None, random_state=None):
     """Fit the logistic model for each C in Cs, warm-starting each from the last.
 
     X validated (float32/64), y encoded by :func:`_encode_targets`, sw the
-    final sample weights (class weights included, not normalised).  Returns
+    final sample weights (class weights included, not normalised).
+    ``callback(to_output, W, b)``, for 'lbfgs', makes the per-iteration hook
+    (a :class:`_LbfgsCallbackBridge`).  Returns
     (list of coef arrays (n_rows, n_features), list of intercepts (n_rows,),
     n_iter array), in X's dtype.
     """
@@ -139,14 +146,8 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
         W = W[:, keep] if keep is not None else W
         W = W / scale if scale is not None else W
         b = np.array(b0, dtype=np.float64).reshape(n_rows) if fit_intercept else b
-    # sag/saga: one SAG memory per path, carried over its Cs (as scikit-learn)
-    solve = (make_sag_solver(solver, random_state) if solver in SAG_SOLVERS
-             else SOLVERS[solver])
-    coefs, intercepts, n_iter = [], [], np.zeros(len(Cs), dtype=np.int32)
-    for i, C in enumerate(Cs):
-        alpha = 0.0 if C == np.inf else 1.0 / (C * sw_sum)
-        W, b, n_iter[i] = solve(X_fit, y, sw_n, W, b, alpha, l1_ratio, pf_k, binary,
-                                fit_intercept, tol, max_iter, verbose)
+    def to_output(W, b):
+        """(coef_, intercept_) in X's dtype and full width, from the fit's (W, b)."""
         if not binary and fit_intercept:
             b = b - b.mean()  # the softmax is shift invariant: center the intercepts
         W_out = W * scale if scale is not None else W
@@ -154,12 +155,31 @@ def _logistic_path(X, y, sw, Cs, *, l1_ratio, penalty_factor, solver,
             full = np.zeros((n_rows, n_features))
             full[:, keep] = W_out
             W_out = full
-        coefs.append(W_out.astype(X.dtype))
-        intercepts.append(b.astype(X.dtype))
+        return W_out.astype(X.dtype), b.astype(X.dtype)
+
+    # sag/saga: one SAG memory per path, carried over its Cs (as scikit-learn)
+    solve = (make_sag_solver(solver, random_state) if solver in SAG_SOLVERS
+             else SOLVERS[solver])
+    coefs, intercepts, n_iter = [], [], np.zeros(len(Cs), dtype=np.int32)
+    for i, C in enumerate(Cs):
+        alpha = 0.0 if C == np.inf else 1.0 / (C * sw_sum)
+        bridge = None if callback is None or solver != "lbfgs" else callback(
+            to_output, W, b)
+        kw = {} if bridge is None else {"callback": bridge}
+        W, b, n_iter[i] = solve(X_fit, y, sw_n, W, b, alpha, l1_ratio, pf_k, binary,
+                                fit_intercept, tol, max_iter, verbose, **kw)
+        if bridge is not None:
+            bridge.close()
+        if not binary and fit_intercept:
+            b = b - b.mean()
+        coef, intercept = to_output(W, b)
+        coefs.append(coef)
+        intercepts.append(intercept)
     return coefs, intercepts, n_iter
 
 
-class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegression(CallbackSupportMixin, _LinearClassifierMixin, ClassifierMixin,
+                         BaseEstimator):
     r"""Logistic regression with L1, L2 or elastic-net penalties.
 
     Minimises, over the coefficients ``w`` and the (unpenalised) intercept
@@ -378,6 +398,14 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
                 FutureWarning, stacklevel=user_stacklevel(),
             )
         X, y_enc, binary, sw, pf = self._validate_fit_input(X, y, sample_weight)
+        # scikit-learn 1.9's callbacks ('lbfgs'): the fit, then one task per iteration
+        ctx = init_callback_context(self, max_subtasks=max(self.max_iter, 1) + 1)
+        meta = None if sample_weight is None else {"sample_weight": sample_weight}
+        ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=meta)
+        callback = None
+        if has_callbacks(self):
+            def callback(to_output, W, b):
+                return _LbfgsCallbackBridge(ctx, self, X, y, meta, to_output, W, b)
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             n_rows = 1 if binary else len(self.classes_)
@@ -391,10 +419,35 @@ class LogisticRegression(_LinearClassifierMixin, ClassifierMixin, BaseEstimator)
             X, y_enc, sw, [C], l1_ratio=l1_ratio, penalty_factor=pf,
             solver=self.solver, fit_intercept=self.fit_intercept, tol=self.tol,
             max_iter=self.max_iter, binary=binary, n_classes=len(self.classes_),
-            coef_init=coef_init, verbose=self.verbose, random_state=self.random_state,
+            coef_init=coef_init, verbose=self.verbose, callback=callback,
+            random_state=self.random_state,
         )
         self.coef_, self.intercept_, self.n_iter_ = coefs[0], intercepts[0], n_iter
+        ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=meta,
+                                 reconstruction_attributes={})
         return self
+
+    def set_callbacks(self, *callbacks):
+        """Set scikit-learn 1.9 callbacks (run by solver='lbfgs' only, as 1.9's).
+
+        Parameters
+        ----------
+        *callbacks : callback instances
+            The callbacks, following scikit-learn's ``FitCallback`` protocol.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        if self.solver != "lbfgs":
+            warnings.warn(
+                f"Callbacks are only supported in {type(self).__name__} for "
+                f"solver='lbfgs'. This estimator has solver='{self.solver}', callbacks "
+                "will be ignored during the solving of the regression.",
+                stacklevel=user_stacklevel(),
+            )
+        return super().set_callbacks(*callbacks)
 
     def sparsify(self):
         """Store ``coef_`` as a scipy.sparse CSR matrix (as scikit-learn's).

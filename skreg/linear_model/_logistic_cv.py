@@ -10,6 +10,12 @@ from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metadata_routing import (
+    UNUSED,
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
 from sklearn.utils.multiclass import check_classification_targets
 
 from skreg.linear_model._base import _validate_penalty_factor
@@ -25,9 +31,13 @@ from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
     StrOptions,
+    _check_method_params,
     _check_sample_weight,
     _fit_context,
+    _raise_for_params,
+    _routing_enabled,
     scorer_accepts_sample_weight,
+    scorer_with_labels,
     validate_data,
 )
 
@@ -41,11 +51,13 @@ def _effective_l1_ratio(l1_ratio, penalty):
     return float(l1_ratio)
 
 
-def _fold_path(X, y_enc, sw, train, test, *, classes, Cs, l1_ratio, scorer, sw_score,
-               path_kw):
+def _fold_path(X, y_enc, sw, train, test, *, classes, Cs, l1_ratio, scorer,
+               score_params, path_kw):
     """Warm-started path over Cs on one training fold, scored on its test fold.
 
-    Returns (coefs (n_Cs, n_rows, n_dof), scores (n_Cs,), n_iter (n_Cs,)).
+    ``score_params`` (whole-sample metadata for the scorer, e.g. its
+    sample_weight) are indexed by the test fold.  Returns
+    (coefs (n_Cs, n_rows, n_dof), scores (n_Cs,), n_iter (n_Cs,)).
     """
     coefs, intercepts, n_iter = _logistic_path(
         X[train], y_enc[train], sw[train], Cs, l1_ratio=l1_ratio, **path_kw)
@@ -53,13 +65,12 @@ def _fold_path(X, y_enc, sw, train, test, *, classes, Cs, l1_ratio, scorer, sw_s
     est.classes_ = classes
     est.n_features_in_ = X.shape[1]
     X_test, y_test = X[test], classes[y_enc[test].astype(int)]
-    kw = {} if sw_score is None else {"sample_weight": sw_score[test]}
+    kw = _check_method_params(X, params=score_params, indices=test)
     scores = []
     out = []
     for W, b in zip(coefs, intercepts):
         est.coef_, est.intercept_ = W, b
-        scores.append(est.score(X_test, y_test, **kw) if scorer is None
-                      else scorer(est, X_test, y_test, **kw))
+        scores.append(scorer(est, X_test, y_test, **kw))
         out.append(np.concatenate([W, b[:, None]], axis=1)
                    if path_kw["fit_intercept"] else W)
     return np.array(out), np.array(scores), n_iter
@@ -161,12 +172,12 @@ class LogisticRegressionCV(LogisticRegression):
 
     Notes
     -----
-    Differences from scikit-learn 1.9: no metadata routing (``fit`` takes
-    ``sample_weight`` and passes it to the scorer when the scorer accepts
-    it; other keyword arguments raise); folds run in threads (the kernels
-    release the GIL), not processes; a scorer taking ``labels`` is not
-    rebuilt with all the classes, so folds should contain every class (the
-    default stratified folds do); float32 X stays float32.
+    As scikit-learn 1.9's: metadata routing (``fit``'s ``sample_weight``
+    and ``**params`` go to the splitter and the scorer as they request;
+    without routing, ``sample_weight`` goes to a scorer that accepts it), and
+    a scorer whose metric takes ``labels`` (e.g. ``neg_brier_score``) scores
+    every fold against all the classes.  Differences: folds run in threads
+    (the kernels release the GIL), not processes; float32 X stays float32.
 
     Examples
     --------
@@ -183,6 +194,9 @@ class LogisticRegressionCV(LogisticRegression):
     >>> clf.scores_.shape
     (5, 1, 5)
     """
+
+    # score's sample_weight goes to the scorer (routing), not to self
+    __metadata_request__score = {"sample_weight": UNUSED}
 
     _parameter_constraints: dict = {**LogisticRegression._parameter_constraints}
     for _p in ["C", "warm_start", "l1_ratio"]:
@@ -298,20 +312,20 @@ class LogisticRegressionCV(LogisticRegression):
         sample_weight : array-like of shape (n_samples,), default=None
             Used in fitting and passed to the scorer.
         **params : dict
-            Not supported (metadata routing); must be empty.
+            Metadata for the splitter and the scorer; only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        if params:
-            raise ValueError(f"fit got unexpected parameters {sorted(params)}; "
-                             "metadata routing is not supported.")
+        _raise_for_params(params, self, "fit")
         l1_ratios, penalty, scoring, legacy = self._resolve_options()
-        if self.solver in _ABSENT:
+        if self.solver in _ABSENT and self.solver != "liblinear":
             raise ValueError(_ABSENT[self.solver])
-        _check_solver(self.solver, penalty, self.dual)
+        if self.solver not in _ABSENT:
+            _check_solver(self.solver, penalty, self.dual)
         if penalty == "elasticnet":
             if (l1_ratios is None or len(l1_ratios) == 0 or any(
                     not isinstance(r, numbers.Number) or r < 0 or r > 1
@@ -335,7 +349,16 @@ class LogisticRegressionCV(LogisticRegression):
             raise ValueError("This solver needs samples of at least 2 classes in the "
                              "data, but the data contains only one class: "
                              f"{classes[0]}.")
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y))
+        if self.solver == "liblinear":  # scikit-learn's multiclass message first
+            multi = ("The 'liblinear' solver does not support multiclass classification "
+                     "(n_classes >= 3). ") if n_classes > 2 else ""
+            raise ValueError(multi + _ABSENT["liblinear"])
+        if _routing_enabled():
+            routed = process_routing(self, "fit", sample_weight=sample_weight, **params)
+            split_params, score_params = routed.splitter.split, routed.scorer.score
+        else:
+            split_params, score_params = {}, {}
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y, **split_params))
         sw_user = None if sample_weight is None else _check_sample_weight(
             sample_weight, X, dtype=np.float64)
         sw = np.ones(X.shape[0]) if sw_user is None else sw_user.copy()
@@ -352,9 +375,11 @@ class LogisticRegressionCV(LogisticRegression):
         pf = _validate_penalty_factor(self.penalty_factor, X.shape[1], np.float64)
         Cs = (np.logspace(-4, 4, self.Cs) if isinstance(self.Cs, Integral)
               else np.asarray(self.Cs, dtype=np.float64))
-        scorer = None if scoring is None else get_scorer(scoring)
-        sw_score = sw_user if (sw_user is not None and (
-            scorer is None or scorer_accepts_sample_weight(scorer))) else None
+        scorer = self._get_scorer()
+        if not _routing_enabled() and sw_user is not None and (
+                scoring is None or scorer_accepts_sample_weight(scorer)):
+            score_params = {"sample_weight": sw_user}
+        scorer = scorer_with_labels(scorer, classes)
         path_kw = dict(penalty_factor=pf, solver=self.solver,
                        fit_intercept=self.fit_intercept, tol=self.tol,
                        max_iter=self.max_iter, binary=binary, n_classes=n_classes,
@@ -363,7 +388,7 @@ class LogisticRegressionCV(LogisticRegression):
             delayed(_fold_path)(
                 X, y_enc, sw, train, test, classes=classes, Cs=Cs,
                 l1_ratio=_effective_l1_ratio(r, penalty),
-                scorer=scorer, sw_score=sw_score, path_kw=path_kw)
+                scorer=scorer, score_params=score_params, path_kw=path_kw)
             for train, test in folds for r in l1_ratios_)
         self._store_results(X, y_enc, sw, out, Cs, l1_ratios, l1_ratios_, folds,
                             penalty, legacy, path_kw)
@@ -431,7 +456,7 @@ class LogisticRegressionCV(LogisticRegression):
             self.scores_ = scores
             self.n_iter_ = n_iter
 
-    def score(self, X, y, *, sample_weight=None):
+    def score(self, X, y, *, sample_weight=None, **score_params):
         """Score with the ``scoring`` option (accuracy by default).
 
         Parameters
@@ -442,13 +467,45 @@ class LogisticRegressionCV(LogisticRegression):
             True labels of ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples, passed to the scorer.
+        **score_params : dict
+            Metadata for the scorer; only with metadata routing enabled.
 
         Returns
         -------
         score : float
             The scorer's value of ``self`` on ``(X, y)``.
         """
-        scoring = None if self.scoring == "warn" else self.scoring
-        scorer = get_scorer(scoring or "accuracy")
-        kw = {} if sample_weight is None else {"sample_weight": sample_weight}
-        return scorer(self, X, y, **kw)
+        _raise_for_params(score_params, self, "score")
+        if sample_weight is not None:
+            score_params["sample_weight"] = sample_weight
+        if _routing_enabled():
+            kw = process_routing(self, "score", **score_params).scorer.score
+        else:
+            sw = score_params.get("sample_weight")
+            kw = {} if sw is None else {"sample_weight": sw}
+        return self._get_scorer()(self, X, y, **kw)
+
+    def get_metadata_routing(self):
+        """Metadata routing of this object (as scikit-learn 1.9's).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            ``fit``'s metadata to the splitter's ``split`` and the scorer;
+            ``score``'s to the scorer.
+        """
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(splitter=self.cv,
+                 method_mapping=MethodMapping().add(caller="fit", callee="split"))
+            .add(scorer=self._get_scorer(),
+                 method_mapping=MethodMapping().add(caller="score", callee="score")
+                 .add(caller="fit", callee="score"))
+        )
+
+    def _get_scorer(self):
+        """The scorer of ``scoring`` (accuracy for None and the 'warn' default)."""
+        scoring = None if isinstance(self.scoring, str) and self.scoring == "warn" \
+            else self.scoring
+        return get_scorer(scoring or "accuracy")

@@ -56,7 +56,8 @@ def _unpack(theta, n_rows, n_features, fit_intercept):
 
 
 def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
-           max_iter, verbose):
+           max_iter, verbose, callback=None):
+    """scipy's L-BFGS-B; ``callback(W, b)`` (if given) after each iteration."""
     n_rows, n_features = W.shape
 
     def fun(theta):
@@ -71,10 +72,13 @@ def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
         return f, grad
 
     theta0 = np.concatenate([W.ravel(), b]) if fit_intercept else W.ravel().copy()
+    scipy_cb = None if callback is None else (
+        lambda xk: callback(*_unpack(xk.copy(), n_rows, n_features, fit_intercept)))
     res = optimize.minimize(
         fun, theta0, method="L-BFGS-B", jac=True,
         options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
                  "ftol": 64 * np.finfo(float).eps},
+        callback=scipy_cb,
     )
     if res.status != 0:
         warnings.warn(
@@ -102,6 +106,45 @@ def _weighted_gram(Z, d):
         G = Z.T @ sp.diags(d.astype(Z.dtype)) @ Z
         return np.asarray(G.toarray(), dtype=np.float64)
     return np.asarray(Z.T @ (Z * d.astype(Z.dtype)[:, None]), dtype=np.float64)
+
+
+def _newton_step(H, g, n_iter):
+    """-H^{-1} g, or None (with scikit-learn's LinAlgWarning) if H is singular.
+
+    As scikit-learn's NewtonCholeskySolver: a symmetric solve whose
+    ill-conditioning warning counts as failure; the caller then resorts to lbfgs.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
+            return scipy.linalg.solve(H, -g, check_finite=False, assume_a="sym")
+    except (np.linalg.LinAlgError, scipy.linalg.LinAlgWarning) as e:
+        warnings.warn(
+            "The inner solver of NewtonCholeskySolver stumbled upon a singular or "
+            f"very ill-conditioned Hessian matrix at iteration {n_iter}. It will now "
+            "resort to lbfgs instead.\nFurther options are to use another solver or "
+            "to avoid such situation in the first place. Possible remedies are "
+            "removing collinear features of X or increasing the penalization "
+            "strengths.\nThe original Linear Algebra message was:\n" + str(e),
+            scipy.linalg.LinAlgWarning, stacklevel=user_stacklevel(),
+        )
+        return None
+
+
+def _fallback_lbfgs(X, y, sw, theta, alpha, pf, binary, fit_intercept, tol, max_iter,
+                    verbose, n_features, n_iter):
+    """Finish a Newton fit with lbfgs from ``theta`` (scikit-learn's fallback).
+
+    The Newton iterations done before (n_iter - 1 complete ones) count, and
+    lbfgs gets the rest of the ``max_iter`` budget, as in scikit-learn.
+    """
+    n_rows = theta.shape[0]
+    W = theta[:, :n_features]
+    b = theta[:, -1].copy() if fit_intercept else np.zeros(n_rows)
+    budget = max_iter - n_iter
+    W, b, k = _lbfgs(X, y, sw, np.ascontiguousarray(W), b, alpha, 0.0, pf, binary,
+                     fit_intercept, tol, budget, verbose)
+    return W, b, n_iter - 1 + k
 
 
 def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
@@ -151,28 +194,27 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
             H += np.kron(np.ones((n_rows, n_rows)), np.diag(flat)) / n_rows
         H[np.diag_indices_from(H)] += np.tile(l2, n_rows)
         gv = g.ravel()
-        try:
-            step = -scipy.linalg.cho_solve(scipy.linalg.cho_factor(H), gv)
-        except scipy.linalg.LinAlgError:
-            step = -scipy.linalg.lstsq(H, gv)[0]
+        step = _newton_step(H, gv, n_iter)
+        if step is None or float(gv @ step) >= 0:  # singular H / not a descent
+            return _fallback_lbfgs(X, y, sw, theta, alpha, pf, binary, fit_intercept,
+                                   tol, max_iter, verbose, n_features, n_iter)
         step = step.reshape(n_rows, m)
         slope = float(gv @ step.ravel())
-        if slope >= 0:  # rounding: fall back to the gradient
-            step, slope = -g, -float(gv @ gv)
         t = 1.0
-        for _ in range(40):
+        for _ in range(21):  # scikit-learn's: until t = 0.5**20
             f_new, g_new, eta_new = f_grad(theta + t * step)
             if f_new <= f + 1e-4 * t * slope:
                 break
             t *= 0.5
         else:
             warnings.warn(
-                f"Newton solver: the line search failed after {n_iter} iteration(s); "
-                f"gradient {np.abs(g).max():.3e} > tol {tol:.3e}. "
-                "The result may not be optimal (rounding limits the accuracy).",
+                f"Line search of Newton solver NewtonCholeskySolver at iteration "
+                f"#{n_iter} did not converge after 21 line search refinement "
+                "iterations. It will now resort to lbfgs instead.",
                 ConvergenceWarning, stacklevel=user_stacklevel(),
             )
-            break
+            return _fallback_lbfgs(X, y, sw, theta, alpha, pf, binary, fit_intercept,
+                                   tol, max_iter, verbose, n_features, n_iter)
         theta = theta + t * step
         f, g, eta = f_new, g_new, eta_new
         converged = np.abs(g).max() <= tol
