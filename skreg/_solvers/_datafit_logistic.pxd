@@ -14,6 +14,8 @@
 from cython cimport floating
 from libc.math cimport exp, log, log1p
 
+from skreg._solvers._datafit_quadratic cimport Layout, _col_axpy
+
 
 cdef inline double _log1pexp(double x) noexcept nogil:
     """log(1 + e^x), stable for any x."""
@@ -95,3 +97,15 @@ cdef inline double _logistic_derivs(Py_ssize_t n, Py_ssize_t K, Py_ssize_t k,
             hess[i] = <floating> (sw[i] * max(p * (1.0 - p), floor))
             s_total += hess[i]
     return s_total
+
+
+cdef inline void _set_eta(const Layout* L, const floating* xv, const floating* W,
+                          const floating* b, Py_ssize_t K, floating* eta) noexcept nogil:
+    """eta = X W^T + b (b NULL: none)."""
+    cdef Py_ssize_t i, j, k, n = L.n_samples, p = L.n_features
+    for k in range(K):
+        for i in range(n):
+            eta[k * n + i] = b[k] if b != NULL else 0.0
+        for j in range(p):
+            if W[k * p + j] != 0.0:
+                _col_axpy(L, xv, NULL, j, W[k * p + j], &eta[k * n])

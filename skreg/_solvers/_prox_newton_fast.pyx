@@ -20,9 +20,13 @@ multinomial rows one after the other, glmnet's partial Newton):
    least-squares problem 1/2 sum_i h_i (z_i - x_i d - d_b)^2 + penalty:
    the quadratic datafit's coordinate step (_coordinate.pxd's blk_update,
    the penalty's prox) with weights h, and the intercept profiled out by
-   the datafit's implicit centering; solved to a forcing tolerance
-   min(0.1, sqrt(kkt)) * kkt (inexact Newton, superlinear near the optimum);
+   the datafit's implicit centering, and Anderson extrapolation of the
+   iterates; solved to a forcing tolerance min(0.1, sqrt(kkt)) kkt (inexact
+   Newton, superlinear near the optimum), but to 0.01 tol at least;
 4. a backtracking (Armijo) line search on the true objective G.
+
+Multinomial cycles end with glmnet's common shift of each feature's K
+coefficients (free: the softmax is invariant) and Anderson extrapolation.
 
 It stops when the KKT violation of G (the largest distance of 0 to a
 coordinate's subdifferential, and |dG/db|) is <= tol: a certified
@@ -38,15 +42,15 @@ import numpy as np
 
 from skreg._solvers._accelerators cimport ANDERSON_K, _anderson, _select_smallest
 from skreg._solvers._coordinate cimport blk_update
-from skreg._solvers._gap cimport _primal
-from skreg._solvers._datafit_logistic cimport _logistic_derivs, _logistic_value
+from skreg._solvers._datafit_logistic cimport _logistic_derivs, _logistic_value, _set_eta
 from skreg._solvers._datafit_quadratic cimport (
     Layout, Resid, _col_axpy, _col_dot, _col_stats, _correlations, _set_coef,
 )
+from skreg._solvers._gap cimport _primal
 from skreg._solvers._penalties cimport (
     pen_excluded, pen_free, pen_primal, pen_subdiff_dist,
 )
-from skreg._solvers._penalty_enet cimport EnetPenalty, _enet_common_shift
+from skreg._solvers._penalty_enet cimport EnetPenalty, _enet_change, _enet_common_shift
 
 
 cdef enum:
@@ -72,21 +76,6 @@ ctypedef struct Problem:
 cdef double _pen(const EnetPenalty* P, const floating* w, Py_ssize_t p) noexcept nogil:
     """The penalty of one row (the quadratic datafit's value left out)."""
     return pen_primal(P, 0.0, w, NULL, 0, p)
-
-
-cdef double _pen_change(const EnetPenalty* P, const floating* w, const floating* v,
-                       const int32_t* ws, Py_ssize_t n_ws) noexcept nogil:
-    """pen(v) - pen(w) for v = w outside ws, term by term (no cancellation)."""
-    cdef Py_ssize_t q, j
-    cdef double acc = 0.0, a, c
-    for q in range(n_ws):
-        j = ws[q]
-        a = v[j]
-        c = w[j]
-        if a != c:
-            acc += P.pf[j] * (P.alpha * (fabs(a) - fabs(c))
-                              + 0.5 * P.beta * (a - c) * (a + c))
-    return acc
 
 
 cdef bint _extrapolate_model(const Layout* L, const floating* xv, const floating* h,
@@ -182,18 +171,6 @@ cdef Py_ssize_t _working_set(const EnetPenalty* P, const floating* w,
     elif n_take > 0:
         _select_smallest(cand, n_cand, score, n_take, scratch, ws + n_ws)
     return n_ws + n_take
-
-
-cdef void _set_eta(const Layout* L, const floating* xv, const floating* W,
-                   const floating* b, Py_ssize_t K, floating* eta) noexcept nogil:
-    """eta = X W^T + b (b NULL: none)."""
-    cdef Py_ssize_t i, j, k, n = L.n_samples, p = L.n_features
-    for k in range(K):
-        for i in range(n):
-            eta[k * n + i] = b[k] if b != NULL else 0.0
-        for j in range(p):
-            if W[k * p + j] != 0.0:
-                _col_axpy(L, xv, NULL, j, W[k * p + j], &eta[k * n])
 
 
 cdef double _shift_rows(const EnetPenalty* P, floating* W, Py_ssize_t K,
@@ -314,7 +291,7 @@ cdef object _pn_solve(Layout* L0, Layout* Lh, const floating* xv, const floating
             kkt_prev = kkt
             n_iter += 1
             progress = False
-            inner_tol = max(min(0.1, sqrt(kkt)) * kkt, 0.3 * pb.tol)
+            inner_tol = max(min(0.1, sqrt(kkt)) * kkt, 0.01 * pb.tol)
             for k in range(K):
                 w = &W[k * p]
                 # 1. the Newton model of row k at the current point
@@ -387,7 +364,7 @@ cdef object _pn_solve(Layout* L0, Layout* Lh, const floating* xv, const floating
                 if not moved:
                     continue  # the model's minimum is the current point
                 pen_old = _pen(P, w, p)
-                delta = _pen_change(P, w, &w_new[0], &ws[0], n_ws)
+                delta = _enet_change(P, w, &w_new[0], &ws[0], n_ws)
                 for i in range(n):
                     delta += grad[i] * e[i]
                 t = 1.0
