@@ -146,9 +146,11 @@ def test_kernel_without_intercept_and_excluded_feature():
     pf = np.ones(X.shape[1])
     pf[2] = np.inf
     sw = np.full(X.shape[0], 1.0 / X.shape[0])
-    W, b, kkt, _, _ = solve_logistic_pn(X, y, sw, np.zeros((1, X.shape[1])), np.zeros(1),
-                                        0.005, 0.0, penalty_factor=pf,
-                                        fit_intercept=False, tol=1e-11)
+    W0 = np.zeros((1, X.shape[1]))
+    W0[0, 2] = 1.0  # an excluded feature warm-started off zero
+    W, b, kkt, _, _ = solve_logistic_pn(X, y, sw, W0, np.zeros(1), 0.005, 0.0,
+                                        penalty_factor=pf, fit_intercept=False,
+                                        tol=1e-11)
     assert kkt <= 1e-11 and b[0] == 0.0 and W[0, 2] == 0.0
     keep = np.isfinite(pf)
     assert _kkt(X[:, keep], y, sw, W[:, keep], b, 0.005, 0.0, pf[keep],

@@ -61,6 +61,7 @@ def solve_logistic_pn(X, y, sample_weight, W, b, l1_reg, l2_reg, penalty_factor=
     b = np.array(b, dtype=np.float64).ravel()
     pf = (np.ones(p) if penalty_factor is None
           else np.ascontiguousarray(penalty_factor, dtype=np.float64))
+    w.reshape(n_rows, p)[:, ~np.isfinite(pf)] = 0.0  # excluded features start at 0
     y = np.ascontiguousarray(y, dtype=dtype)
     sw = np.ascontiguousarray(sample_weight, dtype=dtype)
     args = (y, sw, float(l1_reg), float(l2_reg), pf, bool(fit_intercept), int(max_iter),
