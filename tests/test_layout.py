@@ -83,7 +83,6 @@ OWNERS = {"_solvers/_design.py": {"weighted_gram"},
 ALLOWED_COPIES = {
     ("linear_model/_logistic_math.py", "penalty_value"),
     ("linear_model/_logistic_math.py", "split_factors"),
-    ("linear_model/_logistic_solvers.py", "_weighted_gram"),
 }
 
 CYTHON_IMPORT = re.compile(r"^\s*(?:from\s+(skreg[\w.]*)\s+c?import\b|c?import\s+(skreg[\w.]*))",

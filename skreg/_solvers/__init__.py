@@ -29,9 +29,16 @@ piece of math one home, after skglm's datafits / penalties / solvers:
   _cd_gram.pyx: the loop on a Gram matrix; _convergence.py: their warning.
 
 A new penalty is a new ``_penalty_<name>.pxd`` plus one member of
-``penalty_t`` and one branch per ``pen_*``; a datafit solved by prox-Newton
-(logistic) re-weights the quadratic one (s = p(1 - p), y = working
-response) and calls the same loop, with no copy of it.
+``penalty_t`` and one branch per ``pen_*``.
+
+Proximal Newton (logistic)
+--------------------------
+``solve_logistic_pn`` in _prox_newton.py calls _prox_newton_fast.pyx, the
+prox-Newton loop (working sets, backtracking, a KKT stopping criterion) on
+_datafit_logistic.pxd (binary and multinomial loss: value, raw residuals,
+Newton weights).  Each Newton step's weighted least-squares model is the
+quadratic datafit re-weighted (s = p(1 - p)), solved by the same coordinate
+step (_coordinate.pxd's blk_update, the penalty's prox): no copy of it.
 
 Ridge
 -----
@@ -56,6 +63,7 @@ from skreg._solvers._design import (
     weighted_gram,
     weighted_mean,
 )
+from skreg._solvers._prox_newton import solve_logistic_pn
 from skreg._solvers._ridge_direct import (
     IllConditionedError,
     solve_cholesky,
@@ -83,6 +91,8 @@ __all__ = [
     "solve_l21_gram",
     "lasso_dual_extrapolated",
     "select_smallest",
+    # proximal Newton (logistic)
+    "solve_logistic_pn",
     # Ridge
     "single_blas_thread",
     "CenteredDesign",

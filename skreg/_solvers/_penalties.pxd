@@ -12,11 +12,12 @@ from libc.stdint cimport int32_t
 
 from skreg._solvers._penalty_enet cimport (
     EnetPenalty, GapParts, _enet_dist, _enet_dist_margin, _enet_dual_norm,
-    _enet_excluded, _enet_free, _enet_gap, _enet_primal, _enet_prox, _enet_value,
+    _enet_excluded, _enet_free, _enet_gap, _enet_primal, _enet_prox, _enet_subdiff_dist,
+    _enet_value,
 )
 from skreg._solvers._penalty_l21 cimport (
     L21Penalty, _l21_dist, _l21_dist_margin, _l21_dual_norm, _l21_excluded, _l21_free,
-    _l21_gap, _l21_primal, _l21_value, _row_norm,
+    _l21_gap, _l21_primal, _l21_subdiff_dist, _l21_value, _row_norm,
 )
 
 # A coordinate of the loop is a block of pen_block(P) values: 1 for the
@@ -100,6 +101,19 @@ cdef inline double pen_dist_margin(const penalty_t* P, Py_ssize_t j, floating li
         return _enet_dist_margin(P, j, lip, eps)
     else:
         return _l21_dist_margin(P, j, lip, eps)
+
+
+cdef inline double pen_subdiff_dist(const penalty_t* P, Py_ssize_t j, const floating* w,
+                                    const floating* g) noexcept nogil:
+    """KKT violation of coordinate j: distance of 0 to g_j + the subdifferential at w_j.
+
+    w and g point at the coordinate's block (its value(s) and the smooth
+    datafit's partial derivative(s)).
+    """
+    if penalty_t is EnetPenalty:
+        return _enet_subdiff_dist(P, j, w[0], g[0])
+    else:
+        return _l21_subdiff_dist(P, j, w, g)
 
 
 cdef inline bint pen_free(const penalty_t* P, Py_ssize_t j) noexcept nogil:

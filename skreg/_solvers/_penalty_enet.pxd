@@ -68,6 +68,21 @@ cdef inline void _enet_value(const EnetPenalty* P, const floating* w,
             l2[0] += P.pf[j] * w[j] * w[j]
 
 
+cdef inline double _enet_change(const EnetPenalty* P, const floating* w, const floating* v,
+                                const int32_t* ws, Py_ssize_t n_ws) noexcept nogil:
+    """pen(v) - pen(w) for v = w outside ws, term by term (no cancellation)."""
+    cdef Py_ssize_t q, j
+    cdef double acc = 0.0, a, c
+    for q in range(n_ws):
+        j = ws[q]
+        a = v[j]
+        c = w[j]
+        if a != c:
+            acc += P.pf[j] * (P.alpha * (fabs(a) - fabs(c))
+                              + 0.5 * P.beta * (a - c) * (a + c))
+    return acc
+
+
 cdef inline double _enet_primal(const EnetPenalty* P, double R_norm2, double l1,
                                 double l2) noexcept nogil:
     return 0.5 * (R_norm2 + P.beta * l2) + P.alpha * l1
@@ -112,6 +127,72 @@ cdef inline bint _enet_free(const EnetPenalty* P, Py_ssize_t j) noexcept nogil:
 
 cdef inline bint _enet_excluded(const EnetPenalty* P, Py_ssize_t j) noexcept nogil:
     return not P.pf[j] < INFINITY
+
+
+cdef inline double _enet_subdiff_dist(const EnetPenalty* P, Py_ssize_t j, double w_j,
+                                      double g) noexcept nogil:
+    """Distance of 0 to g + the subdifferential of feature j's penalty at w_j.
+
+    g is the datafit's partial derivative; zero exactly at a coordinate's
+    optimum (the KKT violation of a smooth datafit plus this penalty).
+    """
+    cdef double lam = P.alpha * P.pf[j], v = g + P.beta * P.pf[j] * w_j
+    if _enet_excluded(P, j):
+        return 0.0
+    if w_j > 0.0:
+        return fabs(v + lam)
+    if w_j < 0.0:
+        return fabs(v - lam)
+    if P.positive:  # the subdifferential at 0 is (-inf, lam]
+        return max(-v - lam, 0.0)
+    return max(fabs(v) - lam, 0.0)
+
+
+cdef inline double _enet_row_pen(const EnetPenalty* P, Py_ssize_t j, const floating* v,
+                                 Py_ssize_t stride, Py_ssize_t K, double c) noexcept nogil:
+    """sum_k pen_j(v_k - c), v_k = v[k stride] (feature j's penalty on K rows)."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0, d
+    for k in range(K):
+        d = v[k * stride] - c
+        acc += P.alpha * fabs(d) + 0.5 * P.beta * d * d
+    return P.pf[j] * acc
+
+
+cdef inline double _enet_common_shift(const EnetPenalty* P, Py_ssize_t j,
+                                      const floating* v, Py_ssize_t stride,
+                                      Py_ssize_t K) noexcept nogil:
+    """The c minimising sum_k pen_j(v_k - c) (v_k = v[k stride]); 0 if unpenalised.
+
+    A convex piecewise quadratic in c with breakpoints at the v_k: the
+    minimum is at a breakpoint or at a piece's stationary point,
+    (beta S - alpha (2 m - K)) / (beta K) with m of the v_k below it (S their
+    sum).  O(K^2); K is a multinomial model's number of classes.
+    """
+    cdef Py_ssize_t k, m, n_below
+    cdef double S = 0.0, best_c = 0.0, best, f, c, a
+    if not P.pf[j] > 0.0 or not P.pf[j] < INFINITY:
+        return 0.0
+    for k in range(K):
+        S += v[k * stride]
+    best = _enet_row_pen(P, j, v, stride, K, 0.0)
+    for k in range(K):  # the breakpoints
+        a = v[k * stride]
+        f = _enet_row_pen(P, j, v, stride, K, a)
+        if f < best:
+            best, best_c = f, a
+    if P.beta > 0.0:  # the pieces' stationary points, where they lie in their piece
+        for m in range(K + 1):
+            c = (P.beta * S - P.alpha * (2 * m - K)) / (P.beta * K)
+            n_below = 0
+            for k in range(K):
+                if v[k * stride] < c:
+                    n_below += 1
+            if n_below == m:
+                f = _enet_row_pen(P, j, v, stride, K, c)
+                if f < best:
+                    best, best_c = f, c
+    return best_c
 
 
 cdef inline double _enet_gap(const EnetPenalty* P, Py_ssize_t p, const int32_t* feats,

@@ -103,6 +103,21 @@ cdef inline bint _l21_excluded(const L21Penalty* P, Py_ssize_t j) noexcept nogil
     return not P.pf[j] < INFINITY
 
 
+cdef inline double _l21_subdiff_dist(const L21Penalty* P, Py_ssize_t j,
+                                     const floating* w, const floating* g) noexcept nogil:
+    """Distance of 0 to g + the subdifferential of row j's penalty at W_j (T values)."""
+    cdef Py_ssize_t t, T = P.n_tasks
+    cdef double nw = _row_norm(w, T), lam = P.alpha * P.pf[j], acc = 0.0, v
+    if _l21_excluded(P, j):
+        return 0.0
+    if nw == 0.0:
+        return max(_row_norm(g, T) - lam, 0.0)
+    for t in range(T):
+        v = g[t] + (P.beta * P.pf[j] + lam / nw) * w[t]
+        acc += v * v
+    return sqrt(acc)
+
+
 cdef inline double _l21_primal(const L21Penalty* P, double R_norm2, double l1,
                                double l2) noexcept nogil:
     return 0.5 * (R_norm2 + P.beta * l2) + P.alpha * l1

@@ -13,11 +13,10 @@ scale.
   and Armijo backtracking; L2 penalties only.
 - ``cd``: proximal Newton (glmnet's IRLS-CD, Friedman, Hastie and Tibshirani
   2010; prox-Newton of celer, Massias et al. 2020, and skglm, Bertrand et al.
-  2022).  Each outer step fits the weighted least-squares quadratic model of
-  the loss plus the elastic-net penalty with skreg's compiled weighted CD
-  kernel (working sets, screening and implicit centering are the kernel's),
-  then backtracks on G.  Multinomial problems cycle the classes with a
-  per-class quadratic (partial Newton), as glmnet does.
+  2022), compiled: skreg._solvers.solve_logistic_pn (working sets by KKT
+  violation, coordinate descent on each Newton step's weighted least-squares
+  model, backtracking on G).  Multinomial problems cycle the classes with a
+  per-class quadratic (partial Newton), as glmnet does, inside the kernel.
 """
 
 import warnings
@@ -26,13 +25,11 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 from scipy import optimize
-from scipy.special import expit, logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
+from skreg._solvers import solve_logistic_pn, weighted_gram
 from skreg.linear_model._logistic_math import (
     data_loss,
-    kkt_violation,
-    objective,
     penalty_value,
     raw_predict,
     residual,
@@ -98,14 +95,6 @@ def _design_cols(X, fit_intercept):
     if sp.issparse(X):
         return sp.hstack([X, sp.csr_matrix(ones)], format="csr")
     return np.hstack([X, ones])
-
-
-def _weighted_gram(Z, d):
-    """Z^T diag(d) Z as a dense float64 array."""
-    if sp.issparse(Z):
-        G = Z.T @ sp.diags(d.astype(Z.dtype)) @ Z
-        return np.asarray(G.toarray(), dtype=np.float64)
-    return np.asarray(Z.T @ (Z * d.astype(Z.dtype)[:, None]), dtype=np.float64)
 
 
 def _newton_step(H, g, n_iter):
@@ -180,7 +169,7 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
         n_iter += 1
         if binary:
             p = 1.0 / (1.0 + np.exp(-eta[:, 0]))
-            H = _weighted_gram(Z, sw * p * (1.0 - p))
+            H = np.asarray(weighted_gram(Z, sw * p * (1.0 - p)), dtype=np.float64)
         else:
             P = np.exp(eta - eta.max(axis=1, keepdims=True))
             P /= P.sum(axis=1, keepdims=True)
@@ -188,7 +177,7 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
             for k in range(n_rows):
                 for k2 in range(k, n_rows):
                     d = sw * P[:, k] * ((k == k2) - P[:, k2])
-                    blk = _weighted_gram(Z, d)
+                    blk = np.asarray(weighted_gram(Z, d), dtype=np.float64)
                     H[k * m:(k + 1) * m, k2 * m:(k2 + 1) * m] = blk
                     H[k2 * m:(k2 + 1) * m, k * m:(k + 1) * m] = blk.T
             H += np.kron(np.ones((n_rows, n_rows)), np.diag(flat)) / n_rows
@@ -230,235 +219,23 @@ def _newton_cholesky(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept,
     return np.ascontiguousarray(W), b, n_iter
 
 
-def _wls_enet_cd(X, z, h, X_mean, l1_reg, l2_reg, pf, w_init, tol_abs, max_iter):
-    """THE one call into skreg's compiled CD kernel (the coupling point).
-
-    Minimises ``0.5 * sum_i h_i (z_i - (x_i - X_mean) @ w)**2
-    + l1_reg * sum_j pf_j |w_j| + 0.5 * l2_reg * ||w||**2`` (z centered with
-    the weights h when X_mean is given) to a duality gap <= ``tol_abs``.
-    Its own ConvergenceWarnings are silenced: the outer Newton loop judges.
-
-    Zero factors are floored at 1e-8 (the factors average 1): warm-started
-    near the optimum with an unpenalised feature off its optimum, the kernel
-    (as of this writing) can return a negative duality gap and stop at once.
-    """
-    from skreg._solvers import solve_enet
-
-    if pf is not None and np.any(pf == 0):
-        pf = np.maximum(pf, 1e-8).astype(pf.dtype)
-
-    scale = float(h @ (z * z))
-    tol_rel = tol_abs / scale if scale > 0 else 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        out = solve_enet(X, z, l1_reg, l2_reg, w_init=w_init, X_mean=X_mean,
-                         sample_weight=h, penalty_factor=pf, max_iter=max_iter,
-                         tol=tol_rel)
-    return np.asarray(out[0], dtype=np.float64)
-
-
-def _row_newton_model(eta_k, mu, resid_k, sw):
-    """Weights and working response of one row's IRLS model.
-
-    mu is the row's probability (the sigmoid, or the class's softmax column);
-    the curvature mu (1 - mu) is floored at 1e-6, as glmnet bounds mu away
-    from 0 and 1: the gradient stays exact, only the model's curvature grows.
-    """
-    h = sw * np.maximum(mu * (1.0 - mu), 1e-6)
-    z = eta_k - np.divide(resid_k, h, out=np.zeros_like(h), where=h > 0)
-    return h, z
-
-
-def _working_set(g, w_k, alpha, l1_ratio, pf, size):
-    """The support, the unpenalised features and the worst KKT violators.
-
-    At most ``size`` features besides the support and the unpenalised ones,
-    ranked by |g_j| - alpha l1_ratio f1_j (g the smooth gradient): celer's
-    and skglm's working sets.  Features outside keep w_j = 0.
-    """
-    f1 = np.broadcast_to(split_factors(pf)[1], w_k.shape)
-    score = np.abs(g) - alpha * l1_ratio * f1
-    score[(w_k != 0) | (f1 == 0)] = np.inf
-    n_keep = min(max(size, int(np.count_nonzero(np.isinf(score)))), w_k.size)
-    if n_keep >= w_k.size:
-        return np.arange(w_k.size)
-    ws = np.argpartition(-score, n_keep - 1)[:n_keep]
-    return np.sort(ws[score[ws] > 0] if np.any(score[ws] <= 0) else ws)
-
-
-def _anderson(hist):
-    """Anderson extrapolation from successive iterates (rows of hist)."""
-    U = np.diff(hist, axis=0)
-    try:
-        c = np.linalg.solve(U @ U.T + 1e-12 * np.trace(U @ U.T) * np.eye(len(U)),
-                            np.ones(len(U)))
-    except np.linalg.LinAlgError:
-        return hist[-1]
-    c = c / c.sum()
-    return c @ hist[1:]
-
-
-def _shift_for_penalty(W, l1_ratio, pf):
-    """Per feature, the c minimising sum_k pen(W_kj - c) (glmnet's multinomial step).
-
-    The softmax is unchanged when one feature's coefficients all shift by the
-    same c, so this lowers the objective for free and removes the flat
-    direction that slows cycling over the classes.  The penalty of one
-    feature is convex piecewise quadratic in c with breakpoints at the W_kj:
-    the minimum is at a breakpoint or at a segment's stationary point.
-    """
-    K = W.shape[0]
-    f2, f1 = split_factors(pf)
-    q = (1.0 - l1_ratio) * np.broadcast_to(f2, W.shape[1:])  # curvature per class
-    r = l1_ratio * np.broadcast_to(f1, W.shape[1:])  # |.| weight
-    A = np.sort(W, axis=0)
-    S = W.sum(axis=0)
-    cands = [A]
-    lo = np.vstack([np.full((1, W.shape[1]), -np.inf), A])
-    hi = np.vstack([A, np.full((1, W.shape[1]), np.inf)])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for m in range(K + 1):  # m coefficients below c
-            c = (q * S - r * (2 * m - K)) / (q * K)
-            c = np.where(q > 0, c, A[min(m, K - 1)])
-            cands.append(np.clip(c, lo[m], hi[m])[None, :])
-    C = np.vstack(cands)  # (n_cands, n_features)
-    D = W[None, :, :] - C[:, None, :]
-    val = (0.5 * q * (D ** 2).sum(axis=1) + r * np.abs(D).sum(axis=1))
-    best = C[np.argmin(val, axis=0), np.arange(W.shape[1])]
-    return np.where((q > 0) | (r > 0), best, 0.0)
-
-
 def _cd(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
         max_iter, verbose):
-    n_samples = X.shape[0]
-    n_rows, n_features = W.shape
-    W, b = W.copy(), b.copy()
-    # the kernel's layouts, converted once here rather than at every call
-    # (a copy only when the caller's X is not already Fortran / CSC)
-    X = X.tocsc() if sp.issparse(X) and X.format != "csc" else (
-        X if sp.issparse(X) else np.asfortranarray(X))
-    eta = raw_predict(X, W, b)
-    G = objective(X, y, sw, W, b, alpha, l1_ratio, pf, binary)
-    f1 = split_factors(pf)[1]
-    pf_l1 = None if np.isscalar(f1) else np.asarray(f1, dtype=X.dtype)
-    last_decrease = np.full(n_rows, np.inf)
-    hist = []
-    # outer working sets only where the L1 part makes the solution sparse
-    use_ws = alpha > 0 and l1_ratio > 0 and n_features > 20
-    n_iter = 0
-    kkt, grad = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary,
-                              fit_intercept, eta=eta, return_grad=True)
-    # at least one Newton step (n_iter_ >= 1 even from an optimal warm start)
-    while (kkt > tol or n_iter == 0) and n_iter < max_iter:
-        n_iter += 1
-        for k in range(n_rows):
-            R = residual(eta, y, sw, binary)
-            resid_k = R[:, k]
-            if binary:
-                mu = expit(eta[:, 0])
-            else:
-                mu = np.exp(eta[:, k] - logsumexp(eta, axis=1))
-            h, z = _row_newton_model(eta[:, k], mu, resid_k, sw)
-            hsum = h.sum()
-            if use_ws:
-                supp = int(np.count_nonzero(W[k]))
-                if grad is None:  # W changed since the last KKT evaluation
-                    grad = smooth_grad(X, R, W, alpha, l1_ratio, pf)
-                ws = _working_set(grad[k], W[k], alpha, l1_ratio, pf, max(10, 2 * supp))
-                X_ws = X[:, ws] if ws.size < n_features else X
-            else:
-                ws, X_ws = slice(None), X
-            if fit_intercept:
-                X_mean = np.asarray(X_ws.T @ h.astype(X.dtype),
-                                    dtype=np.float64).ravel() / hsum
-                z_bar = float(h @ z) / hsum
-                z_c = z - z_bar
-            else:
-                X_mean, z_bar, z_c = None, 0.0, z
-            # the kernel works on the model scaled by n / sum(h) (weights ~ 1)
-            s = n_samples / hsum
-            inner_tol = min(1e-3 * G, 0.05 * last_decrease[k], 0.1 * kkt * kkt)
-            inner_tol = max(inner_tol, 1e-3 * np.finfo(X.dtype).eps * max(G, 1e-12))
-            w_ws = _wls_enet_cd(
-                X_ws, (z_c).astype(X.dtype), (h * s).astype(X.dtype),
-                None if X_mean is None else X_mean.astype(X.dtype),
-                alpha * l1_ratio * s, alpha * (1.0 - l1_ratio) * s,
-                None if pf_l1 is None else np.ascontiguousarray(pf_l1[ws]),
-                W[k][ws].astype(X.dtype), inner_tol * s, max(1000, 10 * n_features),
-            )
-            w_new = np.zeros(n_features)
-            w_new[ws] = w_ws
-            b_new = z_bar - X_mean @ w_ws if fit_intercept else 0.0
-            dw, db = w_new - W[k], b_new - b[k]
-            nz = np.flatnonzero(dw)
-            if nz.size == 0 and db == 0:
-                last_decrease[k] = 0.0
-                continue
-            Xd = np.asarray(X[:, nz] @ dw[nz].astype(X.dtype), dtype=np.float64).ravel()
-            Xd = Xd + db
-            pen_old = penalty_value(W[k:k + 1], alpha, l1_ratio, pf)
-            delta = (float(resid_k @ Xd) - pen_old
-                     + penalty_value(w_new[None, :], alpha, l1_ratio, pf))
-            t = 1.0
-            accepted = False
-            for _ in range(30):
-                Wt = W.copy()
-                Wt[k] = W[k] + t * dw
-                eta_t = eta.copy()
-                eta_t[:, k] += t * Xd
-                bt = b.copy()
-                bt[k] += t * db
-                G_t = (data_loss(eta_t, y, sw, binary)
-                       + penalty_value(Wt, alpha, l1_ratio, pf))
-                if G_t <= G + 1e-4 * t * min(delta, 0.0):
-                    accepted = True
-                    break
-                if t == 1.0 and -delta <= 64 * np.finfo(float).eps * abs(G):
-                    # the predicted decrease is below G's rounding: near the
-                    # optimum, where the full Newton step is right
-                    accepted = True
-                    break
-                t *= 0.5
-            if accepted:
-                last_decrease[k] = max(G - G_t, 0.0)
-                W, b, eta, G = Wt, bt, eta_t, G_t
-                grad = None
-            else:
-                last_decrease[k] = 0.0
-        if not binary and alpha > 0:
-            c = _shift_for_penalty(W, l1_ratio, pf)
-            nz = np.flatnonzero(c)
-            if nz.size:
-                W_c = W - c
-                G_c = objective(X, y, sw, W_c, b, alpha, l1_ratio, pf, binary)
-                if G_c <= G:
-                    W, G = W_c, G_c
-                    eta = raw_predict(X, W, b)
-        if not binary:
-            hist.append(np.concatenate([W.ravel(), b]))
-            if len(hist) > 6:
-                hist.pop(0)
-            if len(hist) == 6:  # Anderson extrapolation of the cycles (as celer)
-                theta = _anderson(np.array(hist))
-                W_a = theta[:W.size].reshape(W.shape)
-                b_a = theta[W.size:] if fit_intercept else b
-                G_a = objective(X, y, sw, W_a, b_a, alpha, l1_ratio, pf, binary)
-                if G_a < G:
-                    W, b, G = W_a, b_a, G_a
-                    eta = raw_predict(X, W, b)
-                    hist.clear()
-        kkt_new, grad = kkt_violation(X, y, sw, W, b, alpha, l1_ratio, pf, binary,
-                                      fit_intercept, eta=eta, return_grad=True)
-        if verbose:
-            print(f"cd: iteration {n_iter}, objective {G:.10e}, KKT {kkt_new:.3e}")
-        if kkt_new >= kkt and np.all(last_decrease == 0):
-            kkt = kkt_new
-            break  # no progress left at this precision
-        kkt = kkt_new
+    """The compiled proximal-Newton kernel (skreg._solvers.solve_logistic_pn).
+
+    G's penalty alpha * pen(W) is the kernel's elastic net with strengths
+    alpha l1_ratio (L1) and alpha (1 - l1_ratio) (L2) and the factors pf
+    applied to both; its KKT violation is the one of G, compared with tol.
+    """
+    W, b, kkt, n_iter, stalled = solve_logistic_pn(
+        X, y, sw, W, b, alpha * l1_ratio, alpha * (1.0 - l1_ratio), penalty_factor=pf,
+        fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, verbose=verbose)
     if kkt > tol:
+        reason = ("(rounding limits the accuracy: its last iteration made no progress)"
+                  if stalled else f"after {n_iter} iteration(s)")
         warnings.warn(
-            f"cd (proximal Newton) did not converge after {n_iter} iteration(s): "
-            f"KKT violation {kkt:.3e}, tolerance: {tol:.3e}. {_CONVERGENCE_HINT}",
+            f"cd (proximal Newton) did not converge {reason}: KKT violation "
+            f"{kkt:.3e}, tolerance: {tol:.3e}. {_CONVERGENCE_HINT}",
             ConvergenceWarning, stacklevel=user_stacklevel(),
         )
     return W, b, n_iter
