@@ -411,3 +411,19 @@ def test_logistic_lbfgs_callbacks(n_classes):
     with pytest.warns(UserWarning, match="only supported in LogisticRegression for "
                                          "solver='lbfgs'"):
         LogisticRegression(solver="cd").set_callbacks(_Recorder())
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_weighted_gram_signed_weights(sparse):
+    """The one Gram builder takes signed weights (newton-cholesky's multinomial
+    off-diagonal Hessian blocks -sw p_k p_l) without a NaN from sqrt."""
+    from skreg._solvers import weighted_gram
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 4))
+    d = rng.standard_normal(50)
+    Xin = sp.csr_matrix(X) if sparse else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        G = weighted_gram(Xin, d, block=16)
+    np.testing.assert_allclose(G, X.T @ (X * d[:, None]), rtol=1e-12, atol=1e-12)

@@ -217,12 +217,22 @@ def weighted_gram(X, sample_weight, block=2048):
 
     Formed as (S^1/2 X)^T (S^1/2 X), so that the product is symmetric (BLAS
     syrk for dense X); a dense X is weighted ``block`` rows at a time, which
-    bounds the weighted temporary to a block instead of a copy of X.
+    bounds the weighted temporary to a block instead of a copy of X.  Signed
+    weights (a Hessian's off-diagonal block) are applied to one factor.
     """
     dtype = X.dtype
     if sample_weight is None:
         G = X.T @ X
         return np.asarray(G.toarray() if sp.issparse(G) else G, dtype=dtype)
+    if np.any(sample_weight < 0):  # signed weights (a Hessian's off-diagonal block)
+        d = np.asarray(sample_weight, dtype=dtype)
+        if sp.issparse(X):
+            return np.asarray((X.T @ sp.diags(d) @ X).toarray(), dtype=dtype)
+        G = np.zeros((X.shape[1], X.shape[1]), dtype=dtype)
+        for start in range(0, X.shape[0], block):
+            Xb = X[start:start + block]
+            G += Xb.T @ (Xb * d[start:start + block, None])
+        return G
     sq = np.sqrt(sample_weight).astype(dtype)
     if sp.issparse(X):
         Xs = X.multiply(sq[:, None]).tocsc()
