@@ -17,7 +17,13 @@ from skreg.linear_model._base import (
 )
 from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
-from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+from skreg.utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    validate_data,
+    validate_dense_xy,
+)
 from skreg.utils._validation import check_numeric_target
 from skreg.utils._warnings import user_stacklevel
 
@@ -173,11 +179,14 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 "advised to use the LinearRegression estimator", stacklevel=user_stacklevel(),
             )
         if check_input:
-            X, y = validate_data(
-                self, X, check_numeric_target(y), accept_sparse="csc", order="F",
-                dtype=[np.float64, np.float32], copy=False, multi_output=True,
-                y_numeric=True,
-            )
+            Xy = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F")
+            if Xy is None:
+                Xy = validate_data(
+                    self, X, check_numeric_target(y), accept_sparse="csc", order="F",
+                    dtype=[np.float64, np.float32], copy=False, multi_output=True,
+                    y_numeric=True,
+                )
+            X, y = Xy
             y = np.asarray(y, dtype=X.dtype)  # validated above: only X's dtype
         elif sp.issparse(X) and X.format != "csc":
             X = X.tocsc()

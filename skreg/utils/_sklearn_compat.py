@@ -5,6 +5,8 @@ change in scikit-learn is mended in one place.  Requires scikit-learn >= 1.6
 (``validate_data`` and ``__sklearn_tags__``).
 """
 
+import numpy as np
+from sklearn import get_config
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
     Hidden,
@@ -15,6 +17,47 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, validate_data
+
+
+def validate_dense_xy(estimator, X, y, *, dtype, order=None):
+    """``validate_data(estimator, X, y, reset=True, multi_output=True,
+    y_numeric=True, dtype=dtype, order=order, copy=False)`` for the common
+    case, without scikit-learn's generic machinery (~0.1-0.3 ms a call).
+
+    Applies only to a plain float ndarray X (2-D, non-empty, of a dtype in
+    ``dtype``) and a numeric ndarray y (1-D, or 2-D with a column) of as many
+    rows, with array-API dispatch off.  It makes the same checks (NaN /
+    infinity in X and y unless ``assume_finite``) and the same side effects
+    (``n_features_in_`` set, a previous ``feature_names_in_`` removed) as
+    ``validate_data``.  Returns None wherever it does not apply or a check
+    fails: the caller then runs ``validate_data``, which raises scikit-learn's
+    own error.
+    """
+    if type(X) is not np.ndarray or type(y) is not np.ndarray:
+        return None
+    if X.ndim != 2 or X.dtype not in dtype or y.dtype.kind not in "biuf":
+        return None
+    n, p = X.shape
+    if n < 1 or p < 1 or y.shape[0] != n or y.ndim > 2 or (y.ndim == 2 and y.shape[1] < 1):
+        return None
+    config = get_config()
+    if config["array_api_dispatch"]:
+        return None
+    # a finite sum proves every element finite; otherwise (NaN, inf or mere
+    # overflow of the sum) validate_data decides and words the error
+    if not config["assume_finite"]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = np.isfinite(X.sum()) and (y.dtype.kind != "f" or np.isfinite(y.sum()))
+        if not finite:
+            return None
+    if order == "F":
+        X = np.asfortranarray(X)
+    elif order == "C":
+        X = np.ascontiguousarray(X)
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    estimator.n_features_in_ = p
+    return X, y
 
 
 def scorer_accepts_sample_weight(scorer):
@@ -38,5 +81,6 @@ __all__ = [
     "_routing_enabled",
     "scorer_accepts_sample_weight",
     "validate_data",
+    "validate_dense_xy",
     "validate_params",
 ]
