@@ -127,3 +127,34 @@ def test_refit_on_an_array_forgets_feature_names():
     assert est.n_features_in_ == 3
     sk = SkLasso(alpha=0.01).fit(pd.DataFrame(X, columns=["a", "b", "c"]), y).fit(X, y)
     assert not hasattr(sk, "feature_names_in_")
+
+
+def test_cached_param_names_are_the_constructors_per_class():
+    from sklearn.base import BaseEstimator
+
+    for cls in (ElasticNet, Lasso):
+        for _ in range(2):  # the second call is served from the cache
+            assert cls._get_param_names() == BaseEstimator._get_param_names.__func__(cls)
+    assert "l1_ratio" in ElasticNet().get_params()
+    assert "l1_ratio" not in Lasso().get_params()
+
+
+@pytest.mark.parametrize("params", [{"alpha": -1.0}, {"alpha": "a"}, {"max_iter": 0},
+                                    {"selection": "x"}, {"tol": -1.0},
+                                    {"precompute": "yes"}, {"positive": 2}])
+def test_invalid_parameters_raise_scikit_learn_errors(params):
+    from sklearn.base import BaseEstimator
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = np.ones((4, 2)) + np.eye(4, 2), np.arange(4.0)
+    for _ in range(2):  # constraints cached after the first fit
+        with pytest.raises(InvalidParameterError) as ours:
+            Lasso(**params).fit(X, y)
+        with pytest.raises(InvalidParameterError) as uncached:
+            BaseEstimator._validate_params(Lasso(**params))
+        assert str(ours.value) == str(uncached.value)
+        if "precompute" not in params:  # skreg words that constraint its own way
+            with pytest.raises(InvalidParameterError) as theirs:
+                SkLasso(**params).fit(X, y)
+            assert str(ours.value) == str(theirs.value)
+    Lasso(alpha=0.1).fit(X, y)  # a valid fit after failing ones

@@ -18,6 +18,7 @@ from skreg.linear_model._base import (
 from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils._sklearn_compat import (
+    CachedParamsMixin,
     Interval,
     StrOptions,
     _fit_context,
@@ -30,7 +31,7 @@ from skreg.utils._warnings import user_stacklevel
 __all__ = ["ElasticNet", "Lasso"]
 
 
-class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear regression with combined L1 and L2 priors, by coordinate descent.
 
     Minimises, exactly as scikit-learn's ``ElasticNet``::

@@ -13,10 +13,49 @@ from sklearn.utils._param_validation import (
     Interval,
     Options,
     StrOptions,
+    make_constraint,
     validate_params,
 )
 from sklearn.utils.metadata_routing import _raise_for_params, _routing_enabled
 from sklearn.utils.validation import _check_sample_weight, validate_data
+
+# per class: constructor parameter names; (constraints dict, made constraints)
+_PARAM_NAMES = {}
+_MADE_CONSTRAINTS = {}
+
+
+class CachedParamsMixin:
+    """scikit-learn's parameter introspection and validation, cached per class.
+
+    ``BaseEstimator.get_params`` re-reads the constructor's signature with
+    ``inspect`` and ``_validate_params`` rebuilds every constraint object on
+    each call: about a third of a 100 x 10 Lasso fit.  Here both are built
+    once per class.  The checks are the same; when one fails, scikit-learn's
+    own ``_validate_params`` runs and raises its error.  Put it before
+    ``BaseEstimator`` in the bases.
+    """
+
+    @classmethod
+    def _get_param_names(cls):
+        names = _PARAM_NAMES.get(cls)
+        if names is None:
+            names = _PARAM_NAMES[cls] = tuple(super()._get_param_names())
+        return list(names)
+
+    def _validate_params(self):
+        spec = self._parameter_constraints
+        cached = _MADE_CONSTRAINTS.get(type(self))
+        if cached is None or cached[0] is not spec:
+            made = {name: [make_constraint(c) for c in cons]
+                    for name, cons in spec.items() if cons != "no_validation"}
+            cached = _MADE_CONSTRAINTS[type(self)] = (spec, made)
+        made = cached[1]
+        for name, value in self.get_params(deep=False).items():
+            constraints = made.get(name)
+            if constraints is not None and not any(
+                    c.is_satisfied_by(value) for c in constraints):
+                super()._validate_params()  # raises scikit-learn's error
+                return
 
 
 def validate_dense_xy(estimator, X, y, *, dtype, order=None):
@@ -71,6 +110,7 @@ def scorer_accepts_sample_weight(scorer):
 
 
 __all__ = [
+    "CachedParamsMixin",
     "Hidden",
     "Interval",
     "Options",
