@@ -158,3 +158,29 @@ def test_invalid_parameters_raise_scikit_learn_errors(params):
                 SkLasso(**params).fit(X, y)
             assert str(ours.value) == str(theirs.value)
     Lasso(alpha=0.1).fit(X, y)  # a valid fit after failing ones
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.asmatrix
+def test_predict_fast_path_only_where_validate_data_would_pass_silently():
+    from skreg.utils._sklearn_compat import validate_dense_x
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 3))
+    est = Lasso(alpha=0.01).fit(X, X[:, 0])
+    for dtype in DTYPES:
+        Xd = X.astype(dtype)
+        assert validate_dense_x(est, Xd, dtype=DTYPES) is Xd
+        np.testing.assert_allclose(est.predict(Xd), Xd @ est.coef_ + est.intercept_,
+                                   rtol=1e-5)
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    for Xb in (bad, X[:, :2], X[:0], X.astype(np.int64), np.asmatrix(X), X.tolist()):
+        assert validate_dense_x(est, Xb, dtype=DTYPES) is None
+    with pytest.raises(ValueError, match="NaN"):
+        est.predict(bad)
+    with pytest.raises(ValueError, match="features"):
+        est.predict(X[:, :2])
+    named = Lasso(alpha=0.01).fit(pd.DataFrame(X, columns=list("abc")), X[:, 0])
+    assert validate_dense_x(named, X, dtype=DTYPES) is None
+    with pytest.warns(UserWarning, match="feature names"):
+        named.predict(X)

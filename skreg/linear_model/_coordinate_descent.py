@@ -23,6 +23,7 @@ from skreg.utils._sklearn_compat import (
     StrOptions,
     _fit_context,
     validate_data,
+    validate_dense_x,
     validate_dense_xy,
 )
 from skreg.utils._validation import check_numeric_target
@@ -276,9 +277,11 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
             Predicted values, ``X @ coef_.T + intercept_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=[np.float64, np.float32])
-        pred = X @ np.asarray(self.coef_).T
+        Xv = validate_dense_x(self, X, dtype=(np.float64, np.float32))
+        if Xv is None:
+            Xv = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                               dtype=[np.float64, np.float32])
+        pred = Xv @ np.asarray(self.coef_).T
         return np.asarray(pred) + self.intercept_
 
     def __sklearn_tags__(self):

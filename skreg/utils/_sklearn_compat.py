@@ -99,6 +99,25 @@ def validate_dense_xy(estimator, X, y, *, dtype, order=None):
     return X, y
 
 
+def validate_dense_x(estimator, X, *, dtype):
+    """``validate_data(estimator, X, reset=False, dtype=dtype)`` for a plain
+    float ndarray X of the fitted width, the estimator fitted without feature
+    names and array-API dispatch off; None otherwise or if X holds NaN or
+    infinity (the caller runs ``validate_data``, which raises or warns)."""
+    if (type(X) is not np.ndarray or X.ndim != 2 or X.dtype not in dtype
+            or X.shape[0] < 1 or X.shape[1] != getattr(estimator, "n_features_in_", -1)
+            or hasattr(estimator, "feature_names_in_")):
+        return None
+    config = get_config()
+    if config["array_api_dispatch"]:
+        return None
+    if not config["assume_finite"]:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not np.isfinite(X.sum()):
+                return None
+    return X
+
+
 def scorer_accepts_sample_weight(scorer):
     """Whether ``scorer`` takes ``sample_weight``, decided as scikit-learn's
     search estimators decide it without metadata routing (1.9)."""
@@ -121,6 +140,7 @@ __all__ = [
     "_routing_enabled",
     "scorer_accepts_sample_weight",
     "validate_data",
+    "validate_dense_x",
     "validate_dense_xy",
     "validate_params",
 ]
