@@ -184,3 +184,20 @@ def test_predict_fast_path_only_where_validate_data_would_pass_silently():
     assert validate_dense_x(named, X, dtype=DTYPES) is None
     with pytest.warns(UserWarning, match="feature names"):
         named.predict(X)
+
+
+def test_deferred_x_scan_still_scans_y_and_ridge_still_raises():
+    from skreg import Ridge, RidgeCV
+
+    X = np.ones((6, 2)) + np.eye(6, 2)
+    X[2, 1] = np.nan
+    y = np.arange(6.0)
+    assert validate_dense_xy(Ridge(), X, y, dtype=DTYPES, finite_x=False) is not None
+    y_bad = y.copy()
+    y_bad[0] = np.inf
+    assert validate_dense_xy(Ridge(), X, y_bad, dtype=DTYPES, finite_x=False) is None
+    for est in (Ridge(), RidgeCV()):
+        with pytest.raises(ValueError, match="NaN"):
+            est.fit(X, y)
+        with pytest.raises(ValueError, match="infinity"):
+            est.fit(np.nan_to_num(X), y_bad)
