@@ -101,6 +101,25 @@ class CenteredDesign:
                 out -= self.sqrt_sw * mW
         return out
 
+    def matmat_t(self, Wt):
+        """Return ``(Xc @ Wt.T).T``, shape (k, n), for Wt of shape (k, p).
+
+        The transposed product: for dense X the GEMM ``Wt @ X.T`` writes
+        each output row contiguously and runs faster with OpenBLAS than
+        ``X @ W`` when k is a few dozen (leave-one-out, one row per alpha).
+        """
+        if self.is_sparse:
+            out = np.asarray(self.X @ Wt.T).T
+        else:
+            out = Wt @ self.X.T
+        if self.implicit:
+            mW = Wt @ self.mean
+            if self.sqrt_sw is None:
+                out -= mW[:, None]
+            else:
+                out -= np.multiply.outer(mW, self.sqrt_sw)
+        return out
+
     def rmatmat(self, U):
         """Return ``Xc.T @ U`` (U of shape (n,) or (n, k)), dense."""
         out = (self._XT if self._XT is not None else self.X.T) @ U

@@ -27,7 +27,10 @@ class LooDecomposition:
     - ``'cov'`` (n > p): eigendecomposition ``Xc^T Xc = V diag(l) V^T`` and,
       once, ``Z = Xc V``: ``diag(H_a) = (Z*Z) @ (1 / (l + a))`` costs O(n p)
       per alpha (scikit-learn redoes O(n p^2) per alpha here), and
-      ``H_a y = Xc V (V^T Xc^T y / (l + a))``.
+      ``H_a y = Xc V (V^T Xc^T y / (l + a))``.  ``Z`` is formed in the first
+      chunk's GEMM ``[V | W]^T Xc^T`` (``W`` that chunk's ``V diag(1 / (l +
+      a)) V^T Xc^T y``), so that ``H_a y`` costs no second pass over X;
+      only ``Z*Z`` (transposed) is kept, in that GEMM's buffer.
     - ``'svd'`` (dense): thin SVD ``Xc = U diag(s) V^T``, l = s^2; complete
       when n <= p.
     """
@@ -56,9 +59,9 @@ class LooDecomposition:
             self.V = V
             self.VtXtYq = V.T @ design.rmatmat(Yq)
             self.Z, self.complete = None, False
-            Z = design.matmat(V)
-            np.square(Z, out=Z)
-            self.Z2 = Z
+            # (Xc V)^2, transposed (p, n): formed by the first
+            # loo_residuals call, in the same GEMM as that chunk's H_a y
+            self.Z2t = None
         elif mode == "svd":
             U, s, Vt = thin_svd(design.make_explicit().X)
             lam = s * s
@@ -79,19 +82,29 @@ class LooDecomposition:
         na = A.shape[1]
         if self.mode == "cov":
             G = 1.0 / (lam + A)  # (p, na)
-            one_minus_h = 1.0 - self.Z2 @ G
-            W = (self.V @ (G[:, :, None] * self.VtXtYq[:, None, :]).reshape(self.p, -1))
-            R = self.Yq[:, None, :] - self.design.matmat(W).reshape(n, na, k)
-        elif self.complete:
-            G = A / (lam + A)
-            one_minus_h = self.Z2 @ G
-            R = (self.Z @ (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1))
-            R = R.reshape(n, na, k)
+            # W^T (na k, p) with H_a y = Xc W; every product transposed, one
+            # row per alpha (faster GEMMs, see CenteredDesign.matmat_t)
+            Wt = (G[:, :, None] * self.VtXtYq[:, None, :]).reshape(self.p, -1).T @ self.V.T
+            if self.Z2t is None:
+                # one GEMM [V | W]^T Xc^T for Xc V and this chunk's H_a y
+                C = self.design.matmat_t(np.concatenate([self.V.T, Wt]))
+                Z2t, HYt = C[:self.p], C[self.p:]
+                np.square(Z2t, out=Z2t)
+                self.Z2t = Z2t
+            else:
+                HYt = self.design.matmat_t(Wt)
+            one_minus_h = (1.0 - G.T @ self.Z2t).T  # (n, na) view
+            R = self.Yq[:, None, :] - HYt.reshape(na, k, n).transpose(2, 0, 1)
         else:
-            G = lam / (lam + A)
-            one_minus_h = 1.0 - self.Z2 @ G
-            R = self.Z @ (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1)
-            R = self.Yq[:, None, :] - R.reshape(n, na, k)
+            # products transposed (G^T Z^T): Z from LAPACK is Fortran-ordered
+            # and this orientation is the faster GEMM for it
+            G = A / (lam + A) if self.complete else lam / (lam + A)
+            one_minus_h = (G.T @ self.Z2.T).T  # (n, na) view
+            Rt = (G[:, :, None] * self.ZtYq[:, None, :]).reshape(lam.shape[0], -1).T @ self.Z.T
+            R = Rt.reshape(na, k, n).transpose(2, 0, 1)  # (n, na, k) view
+            if not self.complete:
+                one_minus_h = 1.0 - one_minus_h
+                R = self.Yq[:, None, :] - R
         if self.q_corr is not None:
             one_minus_h -= self.q_corr[:, None]
         if self.q is not None:

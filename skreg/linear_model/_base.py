@@ -40,7 +40,9 @@ def _center_target(y, fit_intercept, sample_weight):
     """A centered copy of y (1-D or 2-D) and its (weighted) mean."""
     if not fit_intercept:
         return np.array(y, copy=True), np.zeros(y.shape[1:], dtype=y.dtype)
-    y_mean = np.average(y, axis=0, weights=sample_weight).astype(y.dtype)
+    # np.average without weights is y.mean, behind a slower generic wrapper
+    y_mean = (y.mean(axis=0) if sample_weight is None
+              else np.average(y, axis=0, weights=sample_weight)).astype(y.dtype)
     return y - y_mean, y_mean
 
 

@@ -18,12 +18,20 @@ from skreg.linear_model._base import (
 from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
 from skreg.linear_model._paths import enet_path
 from skreg.utils import check_numeric_target, user_stacklevel
-from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context, validate_data
+from skreg.utils._sklearn_compat import (
+    CachedParamsMixin,
+    Interval,
+    StrOptions,
+    _fit_context,
+    validate_data,
+    validate_dense_x,
+    validate_dense_xy,
+)
 
 __all__ = ["ElasticNet", "Lasso"]
 
 
-class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear regression with combined L1 and L2 priors, by coordinate descent.
 
     Minimises, exactly as scikit-learn's ``ElasticNet``::
@@ -172,11 +180,14 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 "advised to use the LinearRegression estimator", stacklevel=user_stacklevel(),
             )
         if check_input:
-            X, y = validate_data(
-                self, X, check_numeric_target(y), accept_sparse="csc", order="F",
-                dtype=[np.float64, np.float32], copy=False, multi_output=True,
-                y_numeric=True,
-            )
+            Xy = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F")
+            if Xy is None:
+                Xy = validate_data(
+                    self, X, check_numeric_target(y), accept_sparse="csc", order="F",
+                    dtype=[np.float64, np.float32], copy=False, multi_output=True,
+                    y_numeric=True,
+                )
+            X, y = Xy
             y = np.asarray(y, dtype=X.dtype)  # validated above: only X's dtype
         elif sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
@@ -265,9 +276,11 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
             Predicted values, ``X @ coef_.T + intercept_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=[np.float64, np.float32])
-        pred = X @ np.asarray(self.coef_).T
+        Xv = validate_dense_x(self, X, dtype=(np.float64, np.float32))
+        if Xv is None:
+            Xv = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                               dtype=[np.float64, np.float32])
+        pred = Xv @ np.asarray(self.coef_).T
         return np.asarray(pred) + self.intercept_
 
     def __sklearn_tags__(self):

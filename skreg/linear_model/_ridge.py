@@ -13,10 +13,16 @@ from skreg.linear_model._ridge_base import (
     ridge_fit,
     validate_fit_data,
 )
-from skreg.utils._sklearn_compat import Interval, StrOptions, _fit_context
+from skreg.utils._sklearn_compat import (
+    CachedParamsMixin,
+    Interval,
+    StrOptions,
+    _fit_context,
+)
 
 
-class Ridge(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
+class Ridge(CachedParamsMixin, MultiOutputMixin, RegressorMixin, LinearPredictorMixin,
+            BaseEstimator):
     r"""Linear least squares with L2 regularization.
 
     Minimizes, for each target,

@@ -15,7 +15,12 @@ from sklearn.utils import assert_all_finite
 
 from skreg import _solvers as solvers
 from skreg.utils import check_numeric_target, user_stacklevel
-from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
+from skreg.utils._sklearn_compat import (
+    _check_sample_weight,
+    validate_data,
+    validate_dense_x,
+    validate_dense_xy,
+)
 
 SOLVERS = {"auto", "cholesky", "svd", "lsqr", "sparse_cg", "cd", "sag", "saga", "lbfgs"}
 # Dense Gram of at most this side is formed for sparse X under solver='auto'.
@@ -208,11 +213,15 @@ def validate_fit_data(est, X, y, sample_weight, defer_finite_check):
     COO becomes CSR; y takes X's dtype; the NaN/inf scan of dense X may be
     deferred to the Gram matrix's diagonal (``defer_finite_check``).
     """
-    X, y = validate_data(
-        est, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
-        dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
-        ensure_all_finite=not defer_finite_check,
-    )
+    Xy = validate_dense_xy(est, X, y, dtype=(np.float64, np.float32),
+                           finite_x=not defer_finite_check)
+    if Xy is None:
+        Xy = validate_data(
+            est, X, check_numeric_target(y), accept_sparse=["csr", "csc", "coo"],
+            dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+            ensure_all_finite=not defer_finite_check,
+        )
+    X, y = Xy
     if sp.issparse(X) and X.format == "coo":
         X = X.tocsr()
     y = np.asarray(y, dtype=X.dtype)
@@ -241,8 +250,10 @@ class LinearPredictorMixin:
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=[np.float64, np.float32])
+        Xv = validate_dense_x(self, X, dtype=(np.float64, np.float32))
+        X = Xv if Xv is not None else validate_data(
+            self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+            dtype=[np.float64, np.float32])
         coef = self.coef_
         out = X @ coef.T if coef.ndim == 2 else X @ coef
         out = np.asarray(out) + self.intercept_

@@ -21,6 +21,7 @@ from skreg.linear_model._ridge_base import (
 )
 from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
+    CachedParamsMixin,
     Interval,
     StrOptions,
     _fit_context,
@@ -78,7 +79,8 @@ def _first_best(scores):
     return best if best.ndim else int(best)
 
 
-class RidgeCV(MultiOutputMixin, RegressorMixin, LinearPredictorMixin, BaseEstimator):
+class RidgeCV(CachedParamsMixin, MultiOutputMixin, RegressorMixin, LinearPredictorMixin,
+              BaseEstimator):
     r"""Ridge regression with the penalty chosen by cross-validation.
 
     For each candidate ``alpha`` the model is :class:`Ridge`'s,
