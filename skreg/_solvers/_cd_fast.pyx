@@ -143,6 +143,17 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                     else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
+    # scikit-learn's second stop test (when opt.dw_tol >= 0): the last sweep
+    # over every active feature moved no coefficient by more than
+    # dw_tol * max|w| (floored at a few ulps, below which an update is rounding)
+    cdef bint dw_check = opt.dw_tol >= 0.0, jumped
+    cdef bint dw_ok = not dw_check
+    cdef double dw_tol = max(opt.dw_tol, 4.0 * (1.1920929e-07 if floating is float
+                                                else 2.220446049250313e-16)) \
+        if dw_check else tol
+    # the updates that trigger an early gap check: tol's, until the gap alone
+    # is met (then the updates are what is waited for)
+    cdef double trig_tol = tol
     cdef bint screening = opt.screening and pen_sparse(P)
     cdef bint working_set = opt.working_set and pen_sparse(P)
 
@@ -242,13 +253,16 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                         for j in range(p * T):
                             dual_corr[j] = prio[j]
                 gap = gp.primal - d_best + 0.5 * gp.unpen
-            if epoch > 0 and gap <= tol_abs or (
+            if epoch > 0 and gap <= tol_abs and dw_ok or (
                     epoch == 0 and not predicted and gap_own <= tol_abs):
                 # a caller's start is accepted as scikit-learn accepts it, on its
                 # own residual's gap; a path's prediction, or a dual point
                 # inherited from the previous alpha, counts only once the iterate
                 # has been worked on (accepted at once, they stop paths on
-                # points scikit-learn would still improve)
+                # points scikit-learn would still improve).  After an epoch, the
+                # gap and the last full sweep's updates must both be small, as
+                # in scikit-learn: on an ill-conditioned problem a small gap
+                # alone leaves the coefficients far less accurate than tol says
                 converged = True
             elif epoch < max_iter:
                 # Gap Safe screening, then the priorities for the working set.
@@ -285,7 +299,12 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                         score[j] = dist
                 n_active = k
                 ws_size = max(2 * nnz, WS_START)
-                ws_is_all = not working_set or ws_size >= n_active
+                # once the gap is met, only the updates remain to be checked:
+                # they are measured on a sweep over every active feature
+                ws_is_all = (not working_set or ws_size >= n_active
+                             or (dw_check and gap <= tol_abs))
+                if dw_check and gap <= tol_abs:
+                    trig_tol = max(trig_tol, dw_tol)
         if opt.verbose:
             print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
                   f"active {n_active}, next working set "
@@ -316,6 +335,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             last_check = 0
             wait = 1
             d_in_best = d_best
+            dw_ok = not dw_check
             while epoch < max_iter:
                 # glmnet's active-set cycling: after a sweep over the working set,
                 # sweep only its non-zeros until they settle, then sweep it all again
@@ -333,6 +353,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 epoch += 1
                 inner_epoch += 1
                 was_full = full
+                jumped = False
                 if full:
                     n_sub = 0
                     for k in range(n_ws):
@@ -362,7 +383,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                 blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j,
                                         &w_acc[k * T], True, &r[0], st, &buf[0])
                             p_new = _primal(L, sw, &r[0], st, &w[0], P, &ws[0], n_ws)
-                            if not (p_new < p_old):
+                            jumped = p_new < p_old
+                            if not jumped:
                                 for k in range(n_ws):
                                     blk_set(L, xv, sw, xm, &xs[0], P, &w[0], ws[k],
                                             &w_ws_prev[k * T], False, &r[0], st,
@@ -376,13 +398,16 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 # stay small long before the gap is reached, and a check costs
                 # about two epochs
                 if (inner_epoch >= next_check or epoch >= max_iter
-                        or ((w_max == 0.0 or d_w_max <= tol * w_max)
+                        or ((w_max == 0.0 or d_w_max <= trig_tol * w_max)
                             and inner_epoch - last_check >= wait)):
                     next_check = inner_epoch + GAP_EVERY
                     if inner_epoch - last_check >= wait:
                         wait = min(2 * wait, GAP_EVERY)
                     last_check = inner_epoch
                     if ws_is_all:
+                        # the sweep's updates, unless an extrapolation moved w since
+                        dw_ok = not dw_check or not jumped and (
+                            w_max == 0.0 or d_w_max <= dw_tol * w_max)
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                   &XtA[0], &ws[0], n_ws, &gp)
@@ -451,6 +476,7 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
                          f"{L.n_features * T}")
     opt.max_iter = max_iter
     opt.tol = tol
+    opt.dw_tol = options.get("dw_tol", -1.0)
     opt.random = options.get("random", False)
     opt.screening = options.get("screening", True)
     opt.working_set = options.get("working_set", True)
@@ -490,7 +516,9 @@ def enet_cd_dense(floating[::1] w, double alpha, double beta,
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
     ``penalty_factor`` (float64) has one entry per feature.  ``w`` is updated
     in place.  ``options``: the flags ``random``, ``positive``, ``screening``,
-    ``working_set``, ``anderson``, ``verbose``, ``cycling``, and a path's
+    ``working_set``, ``anderson``, ``verbose``, ``cycling``; ``dw_tol``
+    (default -1, off): stop only once the last sweep's largest update is
+    also <= dw_tol * max|w|, scikit-learn's second test; and a path's
     state: ``col_stats`` (length 2 p) receives the column statistics, or
     provides them when ``col_stats_known``; ``dual_u`` (n) and ``dual_corr``
     (p) carry the best Lasso dual point and its correlations X~^T u from one
