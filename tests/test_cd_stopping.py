@@ -199,3 +199,33 @@ def test_single_and_multitask_cv_as_accurate_as_sklearn(l1_ratio):
     err = np.abs(theirs.coef_ - ref).max()
     assert np.abs(single.coef_ - ref).max() <= err
     assert np.abs(multi.coef_[0] - ref).max() <= err
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("seed, frac", [(6, 0.96), (16, 0.99), (48, 0.96), (48, 0.99),
+                                        (54, 0.99), (0, 0.5)])
+def test_update_test_has_a_rounding_floor(layout, seed, frac):
+    """Check that float32 fits near alpha_max converge (no stall on rounding-level updates).
+
+    Coefficients far below y's scale leave a converged point's updates at the
+    residual's rounding level, above tol * max|w|; the update test must
+    accept them (hypothesis found such a stall, (8, 1) float32 CSC).
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skreg._objectives import alpha_max, enet_kkt_violation
+
+    rng = np.random.RandomState(seed)
+    X = rng.randn(8, 1) * rng.uniform(0.1, 10.0)
+    y = X[:, 0] * rng.randn() + rng.randn(8)
+    alpha = frac * alpha_max(X, y, l1_ratio=0.1, fit_intercept=False)
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    data = sp.csc_matrix(X32) if layout == "csc" else X32
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = ElasticNet(alpha=alpha, l1_ratio=0.1, fit_intercept=False, tol=1e-5,
+                         max_iter=50_000)
+        est.fit(data, y32)
+    assert est.coef_.dtype == np.float32
+    kkt = enet_kkt_violation(X, y, est.coef_.astype(np.float64), 0.0, alpha, 0.1)
+    assert kkt <= 1e-4 * np.abs(X.T @ y).max() / len(y)

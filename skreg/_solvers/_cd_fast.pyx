@@ -65,7 +65,7 @@ from skreg._solvers._cd_start cimport _start_state, _take_prediction
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
 from skreg._solvers._extrapolation cimport _anderson_step, _dual_step, _dual_step_ws
-from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding
+from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding, _update_rounding
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
 )
@@ -157,7 +157,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
         if dw_check else tol
     # the updates that trigger an early gap check: tol's, until the gap alone
     # is met (then the updates are what is waited for)
-    cdef double trig_tol = tol
+    cdef double trig_tol = tol, dw_floor = 0.0  # updates rounding can make
     cdef bint screening = opt.screening and pen_sparse(P)
     cdef bint working_set = opt.working_set and pen_sparse(P)
 
@@ -227,6 +227,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                              or (dw_check and gap <= tol_abs))
                 if dw_check and gap <= tol_abs:
                     trig_tol = max(trig_tol, dw_tol)
+                    dw_floor = _update_rounding(&w[0], &norm2[0], P, p, y_norm2)
         if opt.verbose:
             print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
                   f"active {n_active}, next working set "
@@ -311,7 +312,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     if ws_is_all:
                         # the sweep's updates, unless an extrapolation moved w since
                         dw_ok = not dw_check or not jumped and (
-                            w_max == 0.0 or d_w_max <= dw_tol * w_max)
+                            w_max == 0.0 or d_w_max <= max(dw_tol * w_max, dw_floor))
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                   &XtA[0], &ws[0], n_ws, &gp)

@@ -20,6 +20,7 @@ import numpy as np
 
 from skreg._solvers._accelerators cimport RAND_R_MAX, _rand_int
 from skreg._solvers._blas cimport _axpy, _dot
+from skreg._solvers._gap cimport _update_rounding
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_gap, pen_prox, penalty_t,
 )
@@ -93,6 +94,7 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
                                                else 2.220446049250313e-16)) \
         if dw_check else tol
     cdef double trig_tol = tol  # tol's updates trigger a gap check, dw_tol's once it is met
+    cdef double dw_floor = 0.0  # updates rounding can make (once the gap is met)
     with nogil:
         for j in range(p):
             diag[j] = 0.0 if pen_excluded(P, j) else Q[j, j]
@@ -120,6 +122,7 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
                 break
             if gap <= tol_abs:
                 trig_tol = max(trig_tol, dw_tol)
+                dw_floor = _update_rounding(&w[0], &diag[0], P, p, y_norm2)
             if epoch >= max_iter:
                 break
             while epoch < max_iter:
@@ -132,7 +135,8 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
                     _gram_update(P, j, &w[0], &H[0], &Q[j, 0], &q[0], diag[j], p,
                                  &d_w_max, &w_max, &buf[0])
                 epoch += 1
-                dw_ok = not dw_check or w_max == 0.0 or d_w_max <= dw_tol * w_max
+                dw_ok = (not dw_check or w_max == 0.0
+                         or d_w_max <= max(dw_tol * w_max, dw_floor))
                 small = w_max == 0.0 or d_w_max <= trig_tol * w_max
                 if small or epoch % GAP_EVERY == 0:
                     break
