@@ -2,8 +2,9 @@
 
 A small gap alone can leave the coefficients of an ill-conditioned or barely
 penalised problem (l1_ratio=0, alpha=0) far from the solution; the kernels
-therefore also wait, as scikit-learn does, until the last sweep over every
-active feature moved no coefficient by more than tol * max|w| (issue 11).
+therefore also wait, as scikit-learn does, until the last sweep (over the
+working set; the full gap certifies the rest) moved no coefficient by more
+than tol * max|w| (issue 11).
 """
 
 import warnings

@@ -73,7 +73,7 @@ def solve_enet(
     tol : float
         Stop once the duality gap is <= ``tol * sum_i s_i y_i**2``.
     dw_tol : float, default=None
-        If given, also wait until the last sweep over every active feature
+        If given, also wait until the last sweep over the working set
         moved no coefficient by more than ``dw_tol * max|w|``, scikit-learn's
         second stopping test (None: the gap alone decides).
 

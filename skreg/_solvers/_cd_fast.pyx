@@ -27,8 +27,9 @@ point theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
 and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 ("formulation B", Duenner et al. 2016).  Iterations stop once the gap is
 <= tol * y^T S y, the scaling scikit-learn uses, so ``tol`` means the same,
-and (option ``dw_tol``) the last sweep over every active feature moved no
-coefficient by more than dw_tol * max|w|, scikit-learn's second test.
+and (option ``dw_tol``) the last sweep over the working set moved no
+coefficient by more than dw_tol * max|w|, scikit-learn's second test (the
+features outside the working set are zero, and the full gap certifies them).
 
 Speed-ups over plain cyclic CD (the optimum is the same); the start of the
 loop is in _cd_start.pxd, screening and priorities in _working_set.pxd, both
@@ -148,7 +149,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
     # scikit-learn's second stop test (when opt.dw_tol >= 0): the last sweep
-    # over every active feature moved no coefficient by more than
+    # over the working set moved no coefficient by more than
     # dw_tol * max|w| (floored at a few ulps, below which an update is rounding)
     cdef bint dw_check = opt.dw_tol >= 0.0, jumped
     cdef bint dw_ok = not dw_check
@@ -221,10 +222,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     scale, radius, screen_eps, screening, working_set, &cand[0], n_cand,
                     &active[0], &score[0], &nnz)
                 ws_size = max(2 * nnz, WS_START)
-                # once the gap is met, only the updates remain to be checked:
-                # they are measured on a sweep over every active feature
-                ws_is_all = (not working_set or ws_size >= n_active
-                             or (dw_check and gap <= tol_abs))
+                ws_is_all = not working_set or ws_size >= n_active
                 if dw_check and gap <= tol_abs:
                     trig_tol = max(trig_tol, dw_tol)
                     dw_floor = _update_rounding(&w[0], &norm2[0], P, p, y_norm2)
@@ -309,10 +307,12 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     if inner_epoch - last_check >= wait:
                         wait = min(2 * wait, GAP_EVERY)
                     last_check = inner_epoch
+                    # the last sweep's updates (over the working set: the features
+                    # outside it are zero, and the full gap certifies them), unless
+                    # an extrapolation moved w since
+                    dw_ok = not dw_check or not jumped and (
+                        w_max == 0.0 or d_w_max <= max(dw_tol * w_max, dw_floor))
                     if ws_is_all:
-                        # the sweep's updates, unless an extrapolation moved w since
-                        dw_ok = not dw_check or not jumped and (
-                            w_max == 0.0 or d_w_max <= max(dw_tol * w_max, dw_floor))
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                   &XtA[0], &ws[0], n_ws, &gp)
