@@ -25,7 +25,10 @@ piece of math one home, after skglm's datafits / penalties / solvers:
 * _gap.pxd: the pair's duality gap on X, the Lasso dual of a candidate point
   and the rounding allowance that certifies screening;
 * _accelerators.pxd: Anderson extrapolation, quickselect, random order;
-* _cd_fast.pyx: the loop on X (screening, working sets, path hand-offs);
+* _cd_fast.pyx: the loop on X (outer gap, working sets, stop, path
+  hand-offs), with its steps in _cd_start.pxd (column statistics, initial
+  residual, a path's predicted start), _working_set.pxd (Gap Safe screening
+  and priorities) and _extrapolation.pxd (the Anderson and dual steps);
   _cd_gram.pyx: the loop on a Gram matrix; _convergence.py: their warning.
 
 A new penalty is a new ``_penalty_<name>.pxd`` plus one member of

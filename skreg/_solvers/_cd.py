@@ -54,6 +54,7 @@ def solve_enet(
     cycling=True,
     col_stats=None,
     w_pred=None,
+    dw_tol=None,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -71,6 +72,10 @@ def solve_enet(
         ``n_samples`` times scikit-learn's).
     tol : float
         Stop once the duality gap is <= ``tol * sum_i s_i y_i**2``.
+    dw_tol : float, default=None
+        If given, also wait until the last sweep over the working set
+        moved no coefficient by more than ``dw_tol * max|w|``, scikit-learn's
+        second stopping test (None: the gap alone decides).
 
     col_stats : dict, default=None
         A cache shared by successive calls on the same X, y, X_mean and
@@ -117,6 +122,7 @@ def solve_enet(
         anderson=anderson,
         verbose=bool(verbose),
         cycling=bool(cycling),
+        dw_tol=-1.0 if dw_tol is None else float(dw_tol),
     )
     _attach_path_state(common, col_stats, n_samples, n_features, 1, dtype,
                        lasso=l2_reg == 0 and l1_reg > 0)
@@ -152,10 +158,11 @@ def solve_enet_gram(
     positive=False,
     selection="cyclic",
     random_state=None,
+    dw_tol=None,
 ):
     """Solve the ElasticNet from its Gram matrix ``Q = X~^T S X~``, ``q = X~^T S y``.
 
-    Same objective, tolerance and returns as :func:`solve_enet`;
+    Same objective, tolerances (``tol``, ``dw_tol``) and returns as :func:`solve_enet`;
     ``y_norm2 = y^T S y`` completes the residual norm.
     """
     dtype = Q.dtype if Q.dtype in (np.float32, np.float64) else np.float64
@@ -173,6 +180,7 @@ def solve_enet_gram(
         w, t(l1_reg), t(l2_reg), Q, _vec(q, dtype, p), t(y_norm2), pf, max_iter,
         t(tol), check_random_state(random_state),
         random=selection == "random", positive=bool(positive),
+        dw_tol=-1.0 if dw_tol is None else float(dw_tol),
     )
 
 
@@ -197,6 +205,7 @@ def solve_l21(
     cycling=True,
     col_stats=None,
     W_pred=None,
+    dw_tol=None,
 ):
     """Solve one multi-task (L2,1) problem by block coordinate descent.
 
@@ -241,6 +250,7 @@ def solve_l21(
         anderson=anderson,
         verbose=bool(verbose),
         cycling=bool(cycling),
+        dw_tol=-1.0 if dw_tol is None else float(dw_tol),
     )
     if W_pred is not None:
         common["w_pred"] = np.ascontiguousarray(np.asarray(W_pred, dtype=dtype).T).ravel()
@@ -265,11 +275,13 @@ def solve_l21(
 
 
 def solve_l21_gram(Q, q, y_norm2, l1_reg, l2_reg, *, W_init=None, penalty_factor=None,
-                   max_iter=1000, tol=1e-4, selection="cyclic", random_state=None):
+                   max_iter=1000, tol=1e-4, selection="cyclic", random_state=None,
+                   dw_tol=None):
     """The multi-task problem of :func:`solve_l21` from ``Q = X~^T S X~``, ``q = X~^T S Y``.
 
     ``q`` has shape (n_features, n_tasks), ``W_init`` (n_tasks, n_features);
-    ``y_norm2 = sum_i s_i ||Y_i||^2``.  Same returns as :func:`solve_l21`.
+    ``y_norm2 = sum_i s_i ||Y_i||^2``.  Same ``dw_tol`` and returns as
+    :func:`solve_l21`.
     """
     dtype = Q.dtype if Q.dtype in (np.float32, np.float64) else np.float64
     p = Q.shape[0]
@@ -290,7 +302,7 @@ def solve_l21_gram(Q, q, y_norm2, l1_reg, l2_reg, *, W_init=None, penalty_factor
     w, gap, tol_abs, n_iter = l21_cd_gram(
         w, t(l1_reg), t(l2_reg), Q, np.ascontiguousarray(q, dtype=dtype).ravel(),
         n_tasks, t(y_norm2), pf, max_iter, t(tol), check_random_state(random_state),
-        random=selection == "random",
+        random=selection == "random", dw_tol=-1.0 if dw_tol is None else float(dw_tol),
     )
     return w.reshape(p, n_tasks).T, gap, tol_abs, n_iter
 

@@ -10,6 +10,7 @@ cdef enum:
 ctypedef struct Options:
     Py_ssize_t max_iter
     double tol
+    double dw_tol           # < 0: stop on the gap only; else also max|dw| <= dw_tol max|w|
     bint random             # selection='random'
     bint screening          # Gap Safe screening
     bint working_set        # celer's working sets

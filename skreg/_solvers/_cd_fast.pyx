@@ -26,9 +26,14 @@ point theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
 
 and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
 ("formulation B", Duenner et al. 2016).  Iterations stop once the gap is
-<= tol * y^T S y, the scaling scikit-learn uses, so ``tol`` means the same.
+<= tol * y^T S y, the scaling scikit-learn uses, so ``tol`` means the same,
+and (option ``dw_tol``) the last sweep over the working set moved no
+coefficient by more than dw_tol * max|w|, scikit-learn's second test (the
+features outside the working set are zero, and the full gap certifies them).
 
-Speed-ups over plain cyclic CD (the iterates and the optimum are the same):
+Speed-ups over plain cyclic CD (the optimum is the same); the start of the
+loop is in _cd_start.pxd, screening and priorities in _working_set.pxd, both
+extrapolations in _extrapolation.pxd:
 
 * Gap Safe screening (Fercoq et al. 2015; Ndiaye et al. 2017): a feature j
   with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta pf_j) > sqrt(2 G)
@@ -56,18 +61,18 @@ from libc.stdint cimport int32_t, uint32_t
 
 import numpy as np
 
-from skreg._solvers._accelerators cimport (
-    ANDERSON_K, RAND_R_MAX, _anderson, _push_extrapolate, _rand_int, _select_smallest,
-)
-from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set, blk_update
-from skreg._solvers._datafit_quadratic cimport Layout, Resid, _col_stats
-from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _gap_rounding, _primal
+from skreg._solvers._accelerators cimport ANDERSON_K, RAND_R_MAX, _rand_int, _select_smallest
+from skreg._solvers._cd_start cimport _start_state, _take_prediction
+from skreg._solvers._coordinate cimport blk_nonzero, blk_update
+from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
+from skreg._solvers._extrapolation cimport _anderson_step, _dual_step, _dual_step_ws
+from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding, _update_rounding
 from skreg._solvers._penalties cimport (
-    pen_block, pen_dist, pen_dist_margin, pen_excluded, pen_free, pen_lasso_dual,
-    pen_sparse, penalty_t,
+    pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
 )
 from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
 from skreg._solvers._penalty_l21 cimport L21Penalty
+from skreg._solvers._working_set cimport _screen_and_score
 
 from skreg._solvers._convergence import kernel_result
 
@@ -101,8 +106,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     else:
         dtype = np.float64
     cdef Py_ssize_t n = L.n_samples, p = L.n_features, max_iter = opt.max_iter
-    cdef Py_ssize_t t, T = pen_block(P)  # a coordinate is a block of T values
-    cdef Py_ssize_t i, j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
+    cdef Py_ssize_t T = pen_block(P)  # a coordinate is a block of T values
+    cdef Py_ssize_t j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
     cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
     cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
     cdef floating[::1] r = np.empty(n * T, dtype=dtype)
@@ -132,9 +137,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef Resid* st = &st1 if T == 1 else <Resid*> &st_buf[0]
     cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
     cdef GapParts gp
-    cdef floating d_w_max, w_max, v
+    cdef floating d_w_max, w_max
     cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
-    cdef double dist, p_old, p_new, d_best = -INFINITY, d_cand, d_acc, scale_cand
+    cdef double d_best = -INFINITY, scale_cand
     cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
     # the inner loop's flags as locals (a struct behind a pointer is re-read
     # after every store to w or r: Python builds with -fno-strict-aliasing)
@@ -143,62 +148,27 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                     else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
+    # scikit-learn's second stop test (when opt.dw_tol >= 0): the last sweep
+    # over the working set moved no coefficient by more than
+    # dw_tol * max|w| (floored at a few ulps, below which an update is rounding)
+    cdef bint dw_check = opt.dw_tol >= 0.0, jumped
+    cdef bint dw_ok = not dw_check
+    cdef double dw_tol = max(opt.dw_tol, 4.0 * (1.1920929e-07 if floating is float
+                                                else 2.220446049250313e-16)) \
+        if dw_check else tol
+    # the updates that trigger an early gap check: tol's, until the gap alone
+    # is met (then the updates are what is waited for)
+    cdef double trig_tol = tol, dw_floor = 0.0  # updates rounding can make
     cdef bint screening = opt.screening and pen_sparse(P)
     cdef bint working_set = opt.working_set and pen_sparse(P)
 
     with nogil:
-        # column statistics: xs_j = sum s x_j, norm2_j = sum s (x_j - m_j)^2
-        st.s_total = 0.0
-        for i in range(n):
-            st.s_total += sw[i] if L.weighted else 1.0
-            r[i] = 1.0
-        for t in range(1, T):
-            st[t].s_total = st.s_total
-        for j in range(p):
-            if opt.stats_known:  # computed by an earlier call on the same X (a path)
-                xs[j] = stats[j]
-                norm2[j] = stats[p + j]
-            else:
-                _col_stats(L, xv, sw, xm, j, &r[0], <floating> st.s_total, &xs[j],
-                           &norm2[j])
-                if stats != NULL:
-                    stats[j] = xs[j]
-                    stats[p + j] = norm2[j]
-            if pen_free(P, j):
-                n_free += 1
-        # residual state for the initial w
-        y_norm2 = 0.0
-        for t in range(T):
-            st[t].rsum = 0.0
-            st[t].c = 0.0
-            for i in range(n):
-                v = sw[i] if L.weighted else 1.0
-                r[t * n + i] = v * y[t * n + i]
-                y_norm2 += v * y[t * n + i] * y[t * n + i]
-                st[t].rsum += r[t * n + i]
-        for j in range(p):
-            if blk_nonzero(P, &w[0], j):
-                if norm2[j] == 0.0 or pen_excluded(P, j):
-                    for t in range(T):
-                        w[j * T + t] = 0.0
-                else:
-                    blk_move(L, xv, sw, xm, &xs[0], P, j, &w[j * T], &r[0], st)
+        # column statistics, the residual of the initial w, a path's prediction
+        y_norm2 = _start_state(L, xv, sw, xm, y, &w[0], P, stats, opt.stats_known,
+                               &r[0], &xs[0], &norm2[0], st, &n_free)
         if w_pred != NULL:
-            # a path's predicted start (extrapolated along the path): taken
-            # only if it beats the warm start w on this alpha's objective
-            p_old = _primal(L, sw, &r[0], st, &w[0], P, NULL, p)
-            for j in range(p):
-                for t in range(T):
-                    w_keep[j * T + t] = w[j * T + t]
-                blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j,
-                        &w_pred[j * T] if norm2[j] > 0.0 else NULL, True, &r[0], st,
-                        &buf[0])
-            p_new = _primal(L, sw, &r[0], st, &w[0], P, NULL, p)
-            predicted = p_new < p_old
-            if not predicted:
-                for j in range(p):
-                    blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j, &w_keep[j * T], False,
-                            &r[0], st, &buf[0])
+            predicted = _take_prediction(L, xv, sw, xm, &xs[0], P, &w[0], w_pred,
+                                         &w_keep[0], &norm2[0], &r[0], st, &buf[0])
         tol_abs = tol * y_norm2
         if extrapolate and opt.dual_known:
             # a path's previous best dual point, rescaled to this alpha: for a
@@ -224,68 +194,38 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             if extrapolate:
                 # the stopping gap uses the best dual value seen so far; screening
                 # and priorities use this iteration's best point and its own gap
-                d_cand = gp.primal - gap + 0.5 * gp.unpen
-                prio = &XtA[0]
-                if _push_extrapolate(&rhist[0], &n_rhist, n * T, &r[0], &racc[0]):
-                    d_acc = _dual_value(L, xv, sw, xm, y, P, &norm2[0], &racc[0], NULL,
-                                        p, &corr[0], &scale_cand)
-                    if d_acc > d_cand:
-                        d_cand = d_acc
-                        prio = &corr[0]
-                        scale = scale_cand
-                        gap_cand = gp.primal - d_acc + 0.5 * gp.unpen
-                if d_cand > d_best:
-                    d_best = d_cand
-                    if dual_u != NULL:  # hand the best dual point on (a path)
-                        for i in range(n * T):
-                            dual_u[i] = racc[i] if prio == &corr[0] else r[i]
-                        for j in range(p * T):
-                            dual_corr[j] = prio[j]
-                gap = gp.primal - d_best + 0.5 * gp.unpen
-            if epoch > 0 and gap <= tol_abs or (
+                gap = _dual_step(L, xv, sw, xm, y, P, &norm2[0], &r[0], &rhist[0],
+                                 &n_rhist, &racc[0], &corr[0], &XtA[0], &gp, gap,
+                                 &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand)
+            if epoch > 0 and gap <= tol_abs and dw_ok or (
                     epoch == 0 and not predicted and gap_own <= tol_abs):
                 # a caller's start is accepted as scikit-learn accepts it, on its
                 # own residual's gap; a path's prediction, or a dual point
                 # inherited from the previous alpha, counts only once the iterate
                 # has been worked on (accepted at once, they stop paths on
-                # points scikit-learn would still improve)
+                # points scikit-learn would still improve).  After an epoch, the
+                # gap and the last full sweep's updates must both be small, as
+                # in scikit-learn: on an ill-conditioned problem a small gap
+                # alone leaves the coefficients far less accurate than tol says
                 converged = True
             elif epoch < max_iter:
-                # Gap Safe screening, then the priorities for the working set.
-                # The radius comes from a certified bound: the computed gap,
-                # clipped at 0, plus what rounding can hide (a predicted start's
-                # gap can come out negative).  Screening is re-decided at every
-                # outer iteration over all candidates, so that a feature removed
-                # on a bound that rounding made wrong comes back once the gap
-                # says so, instead of stalling the solver for good.
+                # Gap Safe screening, then the priorities for the working set
+                # (_working_set.pxd).  The radius comes from a certified bound:
+                # the computed gap, clipped at 0, plus what rounding can hide (a
+                # predicted start's gap can come out negative).
                 radius = INFINITY
                 if screening:
                     radius = sqrt(2.0 * (max(gap_cand, 0.0) + _gap_rounding(
                         L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp)))
-                k = 0
-                nnz = 0
-                for i in range(n_cand):
-                    j = cand[i]
-                    dist = pen_dist(P, j, &prio[j * T], scale, norm2[j]) if \
-                        working_set or screening else 0.0
-                    # screened only beyond rounding: at a gap near zero (tol=0, or
-                    # a path's prediction) a feature of the support has dist at
-                    # rounding level, and removing it would stall the solver
-                    if screening and dist > radius + pen_dist_margin(P, j, norm2[j],
-                                                                    screen_eps):
-                        blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j, NULL, False, &r[0],
-                                st, &buf[0])
-                        continue
-                    active[k] = <int32_t> j
-                    k += 1
-                    if blk_nonzero(P, &w[0], j) or pen_free(P, j):
-                        score[j] = -INFINITY
-                        nnz += 1
-                    else:
-                        score[j] = dist
-                n_active = k
+                n_active = _screen_and_score(
+                    L, xv, sw, xm, &xs[0], P, &w[0], &r[0], st, &buf[0], &norm2[0], prio,
+                    scale, radius, screen_eps, screening, working_set, &cand[0], n_cand,
+                    &active[0], &score[0], &nnz)
                 ws_size = max(2 * nnz, WS_START)
                 ws_is_all = not working_set or ws_size >= n_active
+                if dw_check and gap <= tol_abs:
+                    trig_tol = max(trig_tol, dw_tol)
+                    dw_floor = _update_rounding(&w[0], &norm2[0], P, p, y_norm2)
         if opt.verbose:
             print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
                   f"active {n_active}, next working set "
@@ -316,6 +256,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             last_check = 0
             wait = 1
             d_in_best = d_best
+            dw_ok = not dw_check
             while epoch < max_iter:
                 # glmnet's active-set cycling: after a sweep over the working set,
                 # sweep only its non-zeros until they settle, then sweep it all again
@@ -333,6 +274,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 epoch += 1
                 inner_epoch += 1
                 was_full = full
+                jumped = False
                 if full:
                     n_sub = 0
                     for k in range(n_ws):
@@ -347,26 +289,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                             or d_w_max <= tol * w_max)
 
                 if anderson and not random:
-                    for k in range(n_ws):
-                        for t in range(T):
-                            hist[(n_hist * n_ws + k) * T + t] = w[ws[k] * T + t]
-                    n_hist += 1
-                    if n_hist == ANDERSON_K + 1:
-                        n_hist = 0
-                        if _anderson(&hist[0], n_ws * T, &w_acc[0]):
-                            p_old = _primal(L, sw, &r[0], st, &w[0], P, &ws[0], n_ws)
-                            for k in range(n_ws):
-                                j = ws[k]
-                                for t in range(T):
-                                    w_ws_prev[k * T + t] = w[j * T + t]
-                                blk_set(L, xv, sw, xm, &xs[0], P, &w[0], j,
-                                        &w_acc[k * T], True, &r[0], st, &buf[0])
-                            p_new = _primal(L, sw, &r[0], st, &w[0], P, &ws[0], n_ws)
-                            if not (p_new < p_old):
-                                for k in range(n_ws):
-                                    blk_set(L, xv, sw, xm, &xs[0], P, &w[0], ws[k],
-                                            &w_ws_prev[k * T], False, &r[0], st,
-                                            &buf[0])
+                    jumped = _anderson_step(L, xv, sw, xm, &xs[0], P, &w[0], &r[0], st,
+                                            &buf[0], &ws[0], n_ws, &hist[0], &n_hist,
+                                            &w_acc[0], &w_ws_prev[0])
 
                 if not was_full and epoch < max_iter:
                     continue
@@ -376,27 +301,25 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 # stay small long before the gap is reached, and a check costs
                 # about two epochs
                 if (inner_epoch >= next_check or epoch >= max_iter
-                        or ((w_max == 0.0 or d_w_max <= tol * w_max)
+                        or ((w_max == 0.0 or d_w_max <= trig_tol * w_max)
                             and inner_epoch - last_check >= wait)):
                     next_check = inner_epoch + GAP_EVERY
                     if inner_epoch - last_check >= wait:
                         wait = min(2 * wait, GAP_EVERY)
                     last_check = inner_epoch
+                    # the last sweep's updates (over the working set: the features
+                    # outside it are zero, and the full gap certifies them), unless
+                    # an extrapolation moved w since
+                    dw_ok = not dw_check or not jumped and (
+                        w_max == 0.0 or d_w_max <= max(dw_tol * w_max, dw_floor))
                     if ws_is_all:
                         break  # the outer loop computes the full gap
                     gap_in = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                   &XtA[0], &ws[0], n_ws, &gp)
                     if extrapolate:
-                        # any dual point feasible for the whole problem is feasible
-                        # for the working set's: the best one seen (often the warm
-                        # start's) competes with the residual and its extrapolation
-                        d_in_best = max(d_in_best, gp.primal - gap_in + 0.5 * gp.unpen)
-                        if _push_extrapolate(&rhist[0], &n_rhist, n * T, &r[0],
-                                             &racc[0]):
-                            d_in_best = max(d_in_best, _dual_value(
-                                L, xv, sw, xm, y, P, &norm2[0], &racc[0], &ws[0], n_ws,
-                                &corr[0], &scale_cand))
-                        gap_in = gp.primal - d_in_best + 0.5 * gp.unpen
+                        gap_in = _dual_step_ws(L, xv, sw, xm, y, P, &norm2[0], &r[0],
+                                               &rhist[0], &n_rhist, &racc[0], &corr[0],
+                                               &gp, gap_in, &ws[0], n_ws, &d_in_best)
                     if gap_in <= inner_tol:
                         break
 
@@ -451,6 +374,7 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
                          f"{L.n_features * T}")
     opt.max_iter = max_iter
     opt.tol = tol
+    opt.dw_tol = options.get("dw_tol", -1.0)
     opt.random = options.get("random", False)
     opt.screening = options.get("screening", True)
     opt.working_set = options.get("working_set", True)
@@ -466,20 +390,6 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
                      _buf_ptr(w_pred, L.n_features * T, "w_pred"))
 
 
-cdef inline Layout _layout(Py_ssize_t n, Py_ssize_t p, const int32_t* indices,
-                           const int32_t* indptr, bint weighted, bint centered) noexcept:
-    """The design's description; indptr NULL for dense (column-major) X."""
-    cdef Layout L
-    L.n_samples = n
-    L.n_features = p
-    L.sparse = indptr != NULL
-    L.indices = indices
-    L.indptr = indptr
-    L.weighted = weighted
-    L.centered = centered
-    return L
-
-
 def enet_cd_dense(floating[::1] w, double alpha, double beta,
                   const floating[::1, :] X, const floating[::1] y,
                   const floating[::1] sample_weight, const floating[::1] X_mean,
@@ -490,7 +400,9 @@ def enet_cd_dense(floating[::1] w, double alpha, double beta,
     ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
     ``penalty_factor`` (float64) has one entry per feature.  ``w`` is updated
     in place.  ``options``: the flags ``random``, ``positive``, ``screening``,
-    ``working_set``, ``anderson``, ``verbose``, ``cycling``, and a path's
+    ``working_set``, ``anderson``, ``verbose``, ``cycling``; ``dw_tol``
+    (default -1, off): stop only once the last sweep's largest update is
+    also <= dw_tol * max|w|, scikit-learn's second test; and a path's
     state: ``col_stats`` (length 2 p) receives the column statistics, or
     provides them when ``col_stats_known``; ``dual_u`` (n) and ``dual_corr``
     (p) carry the best Lasso dual point and its correlations X~^T u from one

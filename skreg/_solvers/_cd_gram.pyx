@@ -20,6 +20,7 @@ import numpy as np
 
 from skreg._solvers._accelerators cimport RAND_R_MAX, _rand_int
 from skreg._solvers._blas cimport _axpy, _dot
+from skreg._solvers._gap cimport _update_rounding
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_gap, pen_prox, penalty_t,
 )
@@ -71,7 +72,7 @@ cdef inline void _gram_update(const penalty_t* P, Py_ssize_t j, floating* w,
 
 cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, ::1] Q,
                         const floating[::1] q, double y_norm2, Py_ssize_t max_iter,
-                        double tol, object rng, bint random):
+                        double tol, object rng, bint random, double dw_tol_in):
     if floating is float:
         dtype = np.float32
     else:
@@ -85,7 +86,15 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
     cdef floating d_w_max, w_max
     cdef GapParts gp
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
-    cdef bint converged = False
+    cdef bint converged = False, dw_check = dw_tol_in >= 0.0, dw_ok = False, small
+    # scikit-learn's second stop test, as in the X kernel (when dw_tol_in >= 0):
+    # the last epoch moved no coefficient by more than dw_tol * max|w|
+    # (floored at a few ulps)
+    cdef double dw_tol = max(dw_tol_in, 4.0 * (1.1920929e-07 if floating is float
+                                               else 2.220446049250313e-16)) \
+        if dw_check else tol
+    cdef double trig_tol = tol  # tol's updates trigger a gap check, dw_tol's once it is met
+    cdef double dw_floor = 0.0  # updates rounding can make (once the gap is met)
     with nogil:
         for j in range(p):
             diag[j] = 0.0 if pen_excluded(P, j) else Q[j, j]
@@ -108,9 +117,12 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
                 XtA[j] = q[j] - H[j]
             gap = pen_gap(P, p, NULL, p, &w[0], &diag[0],
                           max(y_norm2 - 2 * wq + wH, 0.0), y_norm2 - wq, &XtA[0], &gp)
-            if gap <= tol_abs:
+            if gap <= tol_abs and (epoch == 0 or dw_ok):
                 converged = True
                 break
+            if gap <= tol_abs:
+                trig_tol = max(trig_tol, dw_tol)
+                dw_floor = _update_rounding(&w[0], &diag[0], P, p, y_norm2)
             if epoch >= max_iter:
                 break
             while epoch < max_iter:
@@ -123,7 +135,10 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
                     _gram_update(P, j, &w[0], &H[0], &Q[j, 0], &q[0], diag[j], p,
                                  &d_w_max, &w_max, &buf[0])
                 epoch += 1
-                if w_max == 0.0 or d_w_max <= tol * w_max or epoch % GAP_EVERY == 0:
+                dw_ok = (not dw_check or w_max == 0.0
+                         or d_w_max <= max(dw_tol * w_max, dw_floor))
+                small = w_max == 0.0 or d_w_max <= trig_tol * w_max
+                if small or epoch % GAP_EVERY == 0:
                     break
     return kernel_result(w, gap, tol_abs, epoch, converged)
 
@@ -131,12 +146,14 @@ cdef object _gram_solve(floating[::1] w, const penalty_t* P, const floating[:, :
 def enet_cd_gram(floating[::1] w, double alpha, double beta,
                  const floating[:, ::1] Q, const floating[::1] q, double y_norm2,
                  const double[::1] penalty_factor, Py_ssize_t max_iter,
-                 double tol, object rng, bint random=False, bint positive=False):
+                 double tol, object rng, bint random=False, bint positive=False,
+                 double dw_tol=-1.0):
     """Coordinate descent on the Gram matrix.
 
     Minimises 1/2 w^T Q w - q^T w + 1/2 y_norm2 + sum pf (alpha |w| + beta/2 w^2),
     the X kernel's problem for Q = X~^T S X~, q = X~^T S y and
-    y_norm2 = y^T S y; ``penalty_factor`` is float64.  Same returns as
+    y_norm2 = y^T S y; ``penalty_factor`` is float64.  ``dw_tol`` >= 0 adds
+    scikit-learn's second stop test (max|dw| <= dw_tol max|w|).  Same returns as
     :func:`skreg._solvers._cd_fast.enet_cd_dense`.
     """
     cdef EnetPenalty P
@@ -149,13 +166,13 @@ def enet_cd_gram(floating[::1] w, double alpha, double beta,
     P.beta = beta
     P.pf = &penalty_factor[0]
     P.positive = positive
-    return _gram_solve(w, &P, Q, q, y_norm2, max_iter, tol, rng, random)
+    return _gram_solve(w, &P, Q, q, y_norm2, max_iter, tol, rng, random, dw_tol)
 
 
 def l21_cd_gram(floating[::1] w, double alpha, double beta,
                 const floating[:, ::1] Q, const floating[::1] q, Py_ssize_t n_tasks,
                 double y_norm2, const double[::1] penalty_factor, Py_ssize_t max_iter,
-                double tol, object rng, bint random=False):
+                double tol, object rng, bint random=False, double dw_tol=-1.0):
     """Block coordinate descent for the multi-task (L2,1) problem on the Gram matrix.
 
     Minimises 1/2 tr(W^T Q W) - <q, W> + 1/2 y_norm2 + sum pf (alpha ||W_j||
@@ -174,4 +191,4 @@ def l21_cd_gram(floating[::1] w, double alpha, double beta,
     P.beta = beta
     P.pf = &penalty_factor[0]
     P.n_tasks = n_tasks
-    return _gram_solve(w, &P, Q, q, y_norm2, max_iter, tol, rng, random)
+    return _gram_solve(w, &P, Q, q, y_norm2, max_iter, tol, rng, random, dw_tol)

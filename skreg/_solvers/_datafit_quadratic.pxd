@@ -24,6 +24,20 @@ ctypedef struct Layout:
     bint centered
 
 
+cdef inline Layout _layout(Py_ssize_t n, Py_ssize_t p, const int32_t* indices,
+                           const int32_t* indptr, bint weighted, bint centered) noexcept:
+    """The design's description; indptr NULL for dense (column-major) X."""
+    cdef Layout L
+    L.n_samples = n
+    L.n_features = p
+    L.sparse = indptr != NULL
+    L.indices = indices
+    L.indptr = indptr
+    L.weighted = weighted
+    L.centered = centered
+    return L
+
+
 # --- one column of the design -------------------------------------------------
 
 cdef inline floating _col_dot(const Layout* L, const floating* xv, Py_ssize_t j,

@@ -46,6 +46,33 @@ cdef inline double _gap(const Layout* L, const floating* xv, const floating* sw,
                        _dot(<int> (L.n_samples * P.n_tasks), r, y), XtA, gp)
 
 
+cdef inline double _update_rounding(const floating* w, const floating* norm2,
+                                    const penalty_t* P, Py_ssize_t p,
+                                    double y_norm2) noexcept nogil:
+    """How far rounding can move one coordinate update: below it, max|dw| says nothing.
+
+    An update divides x~_j^T S R (plus terms of w_j) by about ||x~_j||^2; the
+    residual's rounding error is about eps (||y|| + sum_j |w_j| ||x~_j||)
+    (see :func:`_gap_rounding`), so the update's is about that over
+    ||x~_j||, largest for the smallest column (norm2: ||x~_j||^2 with the
+    weights, or the Gram diagonal).  A floor for scikit-learn's update test:
+    in float32, or with coefficients far below y's scale, the updates of a
+    converged point stay at this level and never reach dw_tol * max|w|.
+    """
+    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
+    cdef double M = 0.0, nj, smallest = INFINITY
+    cdef Py_ssize_t j, t, T = pen_block(P)
+    for j in range(p):
+        if norm2[j] > 0.0 and not pen_excluded(P, j):
+            nj = sqrt(norm2[j])
+            smallest = min(smallest, nj)
+            for t in range(T):
+                M += fabs(w[j * T + t]) * nj
+    if smallest == INFINITY:
+        return 0.0
+    return 2.0 * eps * (sqrt(max(y_norm2, 0.0)) + M) / smallest
+
+
 cdef inline double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
                           const floating* norm2, const penalty_t* P, double s_total,
                           double y_norm2, const GapParts* gp) noexcept nogil:

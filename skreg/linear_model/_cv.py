@@ -8,15 +8,14 @@ joblib threads: the compiled kernels release the GIL for their loops, and
 BLAS is held to cpu_count / n_jobs threads meanwhile (measured: threads then
 scale like processes, without pickling X).
 
-The folds themselves (row selection, implicit centering, Gram downdates)
-are in ``_cv_folds``.
+The folds themselves (splitting, row selection, implicit centering, Gram
+downdates, the parallel paths) are in ``_cv_folds``.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import cpu_count, effective_n_jobs
 from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.metrics import get_scorer, get_scorer_names
@@ -27,9 +26,7 @@ from sklearn.utils.metadata_routing import (
     MethodMapping,
     process_routing,
 )
-from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from skreg.linear_model._base import (
     _column_means,
@@ -38,11 +35,7 @@ from skreg.linear_model._base import (
     _validate_penalty_factor,
 )
 from skreg.linear_model._coordinate_descent import ElasticNet, Lasso
-from skreg.linear_model._cv_folds import (
-    _check_indices,
-    _fold_path,
-    _one_se_index,
-)
+from skreg.linear_model._cv_folds import _cv_paths, _one_se_index, _split_folds
 from skreg.linear_model._gram import gram_decision, weighted_gram
 from skreg.linear_model._paths import (
     _alpha_grid,
@@ -161,23 +154,12 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                 )
             alphas = np.tile(np.sort(grid)[::-1], (len(l1_ratios), 1))
 
-        cv = check_cv(self.cv)
         if routing:
             split_params = process_routing(self, "fit", sample_weight=sample_weight,
                                            **params).splitter.split
         else:
             split_params = {}
-        folds = [(_check_indices(tr, n_samples), _check_indices(te, n_samples))
-                 for tr, te in cv.split(X, y, **split_params)]
-        if sw is not None:
-            for k, (train, test) in enumerate(folds):
-                for part, rows in (("training", train), ("test", test)):
-                    if not np.sum(sw[rows]) > 0:
-                        raise ValueError(
-                            f"sample_weight sums to zero on the {part} rows of CV "
-                            f"fold {k}: every fold needs weighted samples on both "
-                            "sides; shuffle the data or pass another cv."
-                        )
+        folds = _split_folds(check_cv(self.cv), X, y, sw, split_params)
         if sp.issparse(X) and X.format != "csc":
             X = X.tocsc()
 
@@ -191,30 +173,13 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
                     positive=self.positive, random_state=self.random_state,
                     selection=self.selection, penalty_factor=pf,
                     precompute=self.precompute)
-        jobs = (
-            delayed(_fold_path)(
-                self.path, X, y, sw, train, test, fit_intercept=self.fit_intercept,
-                alphas=alphas[i], path_params={**base, **self._path_kwargs(r)},
-                scorer=scorer, gram=gram,
-            )
-            for i, r in enumerate(l1_ratios)
-            for train, test in folds
-        )
-        # threads: the kernels run without the GIL, and X is shared, not pickled.
-        # Each thread's BLAS calls get cpu_count / n_jobs threads: unlimited,
-        # n_jobs full BLAS pools would oversubscribe the cores
-        n_jobs = effective_n_jobs(self.n_jobs)
-        blas = max(1, cpu_count() // n_jobs) if n_jobs > 1 else None
-        with threadpool_limits(limits=blas, user_api="blas"):
-            out = Parallel(n_jobs=self.n_jobs, verbose=self.verbose,
-                           prefer="threads")(jobs)
-        n_l1, n_folds, n_alphas = len(l1_ratios), len(folds), alphas.shape[1]
-        mse = np.array([m for m, _ in out]).reshape(n_l1, n_folds, n_alphas)
-        mse = np.moveaxis(mse, 2, 1)                          # (n_l1, n_alphas, n_folds)
+        params_of = [{**base, **self._path_kwargs(r)} for r in l1_ratios]
+        mse, scores = _cv_paths(self.path, X, y, sw, folds, alphas, params_of,
+                                fit_intercept=self.fit_intercept, scorer=scorer,
+                                gram=gram, n_jobs=self.n_jobs, verbose=self.verbose)
+        n_l1 = len(l1_ratios)
         self.mse_path_ = np.squeeze(mse)
         if scorer is not None:
-            scores = np.array([s for _, s in out]).reshape(n_l1, n_folds, n_alphas)
-            scores = np.moveaxis(scores, 2, 1)
             self.score_path_ = np.squeeze(scores)
             err = -scores               # the criterion: larger scores are better
         else:

@@ -8,7 +8,10 @@ data's instead of formed again.
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import cpu_count, effective_n_jobs
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.parallel import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
 from skreg._objectives import normalize_weights
 from skreg.linear_model._base import _guard_float32_centering, _preprocess
@@ -124,3 +127,55 @@ def _one_se_index(alphas, err):
     se = err[best].std(ddof=1) / np.sqrt(n_folds) if n_folds > 1 else 0.0
     ok = np.flatnonzero(mean <= mean[best] + se)
     return int(ok[np.argmax(alphas[ok])])
+
+
+def _split_folds(cv, X, y, sw, split_params):
+    """The (train, test) row indices of each fold, checked.
+
+    With weights, every fold needs weighted samples on both sides (a fold
+    whose weights sum to zero has no error to average).
+    """
+    n_samples = X.shape[0]
+    folds = [(_check_indices(tr, n_samples), _check_indices(te, n_samples))
+             for tr, te in cv.split(X, y, **split_params)]
+    if sw is not None:
+        for k, (train, test) in enumerate(folds):
+            for part, rows in (("training", train), ("test", test)):
+                if not np.sum(sw[rows]) > 0:
+                    raise ValueError(
+                        f"sample_weight sums to zero on the {part} rows of CV "
+                        f"fold {k}: every fold needs weighted samples on both "
+                        "sides; shuffle the data or pass another cv."
+                    )
+    return folds
+
+
+def _cv_paths(path, X, y, sw, folds, alphas, params_of, *, fit_intercept, scorer,
+              gram, n_jobs, verbose):
+    """One path per (l1_ratio, fold), in threads; the errors, (n_l1, n_alphas, n_folds).
+
+    ``alphas[i]`` and ``params_of[i]`` are l1_ratio i's grid and path
+    parameters.  Returns the (weighted) MSE and the scorer's scores (None
+    without a scorer).
+    """
+    jobs = (
+        delayed(_fold_path)(
+            path, X, y, sw, train, test, fit_intercept=fit_intercept,
+            alphas=alphas[i], path_params=params_of[i], scorer=scorer, gram=gram,
+        )
+        for i in range(len(params_of))
+        for train, test in folds
+    )
+    # threads: the kernels run without the GIL, and X is shared, not pickled.
+    # Each thread's BLAS calls get cpu_count / n_jobs threads: unlimited,
+    # n_jobs full BLAS pools would oversubscribe the cores
+    n_threads = effective_n_jobs(n_jobs)
+    blas = max(1, cpu_count() // n_threads) if n_threads > 1 else None
+    with threadpool_limits(limits=blas, user_api="blas"):
+        out = Parallel(n_jobs=n_jobs, verbose=verbose, prefer="threads")(jobs)
+    shape = (len(params_of), len(folds), alphas.shape[1])
+    mse = np.moveaxis(np.array([m for m, _ in out]).reshape(shape), 2, 1)
+    scores = None
+    if scorer is not None:
+        scores = np.moveaxis(np.array([s for _, s in out]).reshape(shape), 2, 1)
+    return mse, scores

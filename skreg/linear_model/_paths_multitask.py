@@ -82,7 +82,7 @@ def multitask_path(X, Y, *, l1_ratio, eps, alphas, precompute, Xy, coef_init, ve
         l1_reg = alpha * l1_ratio * n_samples
         l2_reg = alpha * (1.0 - l1_ratio) * n_samples
         common = dict(W_init=W, max_iter=max_iter, tol=tol, selection=selection,
-                      random_state=random_state)
+                      random_state=random_state, dw_tol=tol)
         if gram is not None:
             W, gap, _, n_iter = solve_l21_gram(gram, Xy, y_norm2, l1_reg, l2_reg,
                                                **common)

@@ -1,0 +1,86 @@
+# The start of the loop on X (_cd_fast.pyx): the column statistics, the
+# residual state of the initial w, and a path's predicted start taken when it
+# is better.  Header-only, generic over the penalty (fused penalty_t).
+from cython cimport floating
+
+from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set
+from skreg._solvers._datafit_quadratic cimport Layout, Resid, _col_stats
+from skreg._solvers._gap cimport _primal
+from skreg._solvers._penalties cimport pen_block, pen_excluded, pen_free, penalty_t
+
+
+cdef inline double _start_state(
+        const Layout* L, const floating* xv, const floating* sw, const floating* xm,
+        const floating* y, floating* w, const penalty_t* P, floating* stats,
+        bint stats_known, floating* r, floating* xs, floating* norm2, Resid* st,
+        Py_ssize_t* n_free) noexcept nogil:
+    """Column statistics and the residual state for the initial w; returns y^T S y.
+
+    xs_j = sum s x_j and norm2_j = sum s (x_j - m_j)^2, read from a path's
+    ``stats`` (2 p) when ``stats_known``, else computed (and stored there if
+    given).  The residual r (T x n) becomes S y and then follows w, whose
+    coordinates on a constant column or an excluded feature are zeroed.
+    ``n_free`` receives the number of unpenalised features.
+    """
+    cdef Py_ssize_t n = L.n_samples, p = L.n_features, T = pen_block(P)
+    cdef Py_ssize_t i, j, t
+    cdef floating v
+    cdef double y_norm2 = 0.0
+    st.s_total = 0.0
+    for i in range(n):
+        st.s_total += sw[i] if L.weighted else 1.0
+        r[i] = 1.0
+    for t in range(1, T):
+        st[t].s_total = st.s_total
+    n_free[0] = 0
+    for j in range(p):
+        if stats_known:  # computed by an earlier call on the same X (a path)
+            xs[j] = stats[j]
+            norm2[j] = stats[p + j]
+        else:
+            _col_stats(L, xv, sw, xm, j, r, <floating> st.s_total, &xs[j], &norm2[j])
+            if stats != NULL:
+                stats[j] = xs[j]
+                stats[p + j] = norm2[j]
+        if pen_free(P, j):
+            n_free[0] += 1
+    for t in range(T):
+        st[t].rsum = 0.0
+        st[t].c = 0.0
+        for i in range(n):
+            v = sw[i] if L.weighted else 1.0
+            r[t * n + i] = v * y[t * n + i]
+            y_norm2 += v * y[t * n + i] * y[t * n + i]
+            st[t].rsum += r[t * n + i]
+    for j in range(p):
+        if blk_nonzero(P, w, j):
+            if norm2[j] == 0.0 or pen_excluded(P, j):
+                for t in range(T):
+                    w[j * T + t] = 0.0
+            else:
+                blk_move(L, xv, sw, xm, xs, P, j, &w[j * T], r, st)
+    return y_norm2
+
+
+cdef inline bint _take_prediction(
+        const Layout* L, const floating* xv, const floating* sw, const floating* xm,
+        const floating* xs, const penalty_t* P, floating* w, const floating* w_pred,
+        floating* w_keep, const floating* norm2, floating* r, Resid* st,
+        floating* buf) noexcept nogil:
+    """A path's predicted start: taken (True) only if it beats w on the objective.
+
+    Otherwise w (kept in ``w_keep``, p x T) and its residual are restored.
+    """
+    cdef Py_ssize_t p = L.n_features, T = pen_block(P), j, t
+    cdef double p_old = _primal(L, sw, r, st, w, P, NULL, p), p_new
+    for j in range(p):
+        for t in range(T):
+            w_keep[j * T + t] = w[j * T + t]
+        blk_set(L, xv, sw, xm, xs, P, w, j, &w_pred[j * T] if norm2[j] > 0.0 else NULL,
+                True, r, st, buf)
+    p_new = _primal(L, sw, r, st, w, P, NULL, p)
+    if p_new < p_old:
+        return True
+    for j in range(p):
+        blk_set(L, xv, sw, xm, xs, P, w, j, &w_keep[j * T], False, r, st, buf)
+    return False
