@@ -44,7 +44,7 @@ from skreg._solvers._accelerators cimport ANDERSON_K, _anderson, _select_smalles
 from skreg._solvers._coordinate cimport blk_update
 from skreg._solvers._datafit_logistic cimport _logistic_derivs, _logistic_value, _set_eta
 from skreg._solvers._datafit_quadratic cimport (
-    Layout, Resid, _col_axpy, _col_dot, _col_stats, _correlations, _set_coef,
+    Layout, Resid, _col_axpy, _col_dot, _col_stats, _correlations, _layout, _set_coef,
 )
 from skreg._solvers._gap cimport _primal
 from skreg._solvers._penalties cimport (
@@ -417,20 +417,6 @@ cdef object _pn_solve(Layout* L0, Layout* Lh, const floating* xv, const floating
                         n_hist = 0
                 G = F + pen_all
     return kkt, n_iter, stalled
-
-
-cdef inline Layout _layout(Py_ssize_t n, Py_ssize_t p, const int32_t* indices,
-                           const int32_t* indptr, bint weighted, bint centered) noexcept:
-    """The design's description; indptr NULL for dense (column-major) X."""
-    cdef Layout L
-    L.n_samples = n
-    L.n_features = p
-    L.sparse = indptr != NULL
-    L.indices = indices
-    L.indptr = indptr
-    L.weighted = weighted
-    L.centered = centered
-    return L
 
 
 cdef object _solve(Layout* L0, Layout* Lh, const floating* xv, const floating[::1] y,
