@@ -68,7 +68,7 @@ ALLOWED_OVER = {"_solvers/_cd_fast.pyx", "linear_model/_cv.py"}
 # names of former copies of an owner's formula, and the owner's function that
 # replaced each: none may be defined outside that owner again
 FORMER_COPIES = {
-    "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py
+    "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py (imports it)
     "penalty": "enet_penalty",              # neural_network/_network.py
     "_weighted_gram": "weighted_gram",      # linear_model/_logistic_solvers.py
 }
@@ -77,12 +77,9 @@ OWNERS = {"_solvers/_design.py": {"weighted_gram"},
           "linear_model/_gram.py": {"centered_gram", "fold_gram"}}
 # copies still defined, in files being rewritten on another branch (edited
 # here in import lines only): each must still be there (a removed one fails
-# the test until its entry goes).  _logistic_math.py: replace both defs by
-# ``from skreg._objectives import enet_penalty as penalty_value, split_factors``;
-# _logistic_solvers.py: Z^T diag(d) Z is ``weighted_gram(Z, d)`` in float64.
+# the test until its entry goes).  _logistic_solvers.py: Z^T diag(d) Z is
+# ``weighted_gram(Z, d)`` in float64.
 ALLOWED_COPIES = {
-    ("linear_model/_logistic_math.py", "penalty_value"),
-    ("linear_model/_logistic_math.py", "split_factors"),
     ("linear_model/_logistic_solvers.py", "_weighted_gram"),
 }
 
