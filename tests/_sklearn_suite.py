@@ -49,8 +49,7 @@ The exclusion rule (``EXCLUSION_RULES``)
         ``solver`` loses only its liblinear/newton-cg ids.  What it cannot
         see is the rest of a test that stopped at that error (a loop over
         ``SOLVERS`` stops at 'liblinear'); skreg's own tests cover the other
-        solvers there.  'sag'/'saga' are not R4: they are being implemented
-        (``PENDING``).
+        solvers there.  'sag'/'saga' are not R4: skreg ships them.
 
 Slow tests (:func:`_is_slow`)
     S1: an upstream test one of whose calls took >= 2 s on the project's
@@ -163,42 +162,6 @@ PENDING: dict[str, tuple[str, str]] = {
     f"{CD}::test_sparse_dense_descent_paths[*-2-lasso_path]": (
         "kernel", "2-D lasso_path: dense and sparse differ 2.5e-6 rel. on a tiny "
         "coefficient (both as accurate as scikit-learn's; gap-only stop)"),
-    # --- logistic: solver='sag'/'saga' raise until branch logsag lands --------
-    # Keyed by the solver's parametrization where there is one; whole tests
-    # where sag/saga are hard-coded.  Those that also run 'liblinear' or
-    # 'newton-cg' (test_saga_vs_liblinear, the *_solvers_multiclass* loops over
-    # a set, whose order varies) become rule R4 after the merge.
-    **{f"{LOG}::{t}": ("logsag", "sag/saga not yet merged") for t in (
-        "test_c_inf_no_warning[{sag,saga}]",
-        "test_zero_max_iter[{sag,saga}]",
-        "test_dtype_match[*-{sag,saga}]",
-        "test_large_sparse_matrix[*-{sag,saga}]",
-        "test_logistic_cv_sparse[*-{sag,saga}]",
-        "test_logistic_regression_solver_class_weights[*-{sag,saga}]",
-        "test_n_iter[*-{sag,saga}]",
-        "test_penalty_none[*-{sag,saga}]",
-        "test_warm_start[*-{sag,saga}]",
-        "test_logistic_regression_sample_weights[*-{sag,saga}-*]",
-        "test_max_iter[*-{sag,saga}-*]",
-        "test_LogisticRegressionCV_GridSearchCV_elastic_net",
-        "test_LogisticRegressionCV_elasticnet_attribute_shapes",
-        "test_LogisticRegressionCV_no_refit",
-        "test_LogisticRegression_elastic_net_objective",
-        "test_elastic_net_coeffs",
-        "test_elastic_net_l1_l2_equivalence",
-        "test_elastic_net_versus_sgd",
-        "test_elastic_net_vs_l1_l2",
-        "test_l1_ratio_non_elasticnet",
-        "test_logistic_regression_cv_refit",
-        "test_logistic_regression_solvers_multiclass",
-        "test_logistic_regression_solvers_multiclass_unpenalized",
-        "test_lr_penalty_l1ratio_incompatible",
-        "test_saga_vs_liblinear",
-        "test_scores_attribute_layout_elasticnet",
-        "test_warm_start_converge_LR",
-        "test_logistic_regressioncv_class_weights",
-        "test_logistic_regression_class_weights",
-    )},
 }
 
 # --------------------------------------------------------------------- slow

@@ -339,6 +339,7 @@ class LogisticRegression(CallbackSupportMixin, _LinearClassifierMixin, Classifie
         X, y = validate_data(
             self, X, y, accept_sparse="csc" if cd else "csr",
             dtype=[np.float64, np.float32], order="F" if cd else "C",
+            accept_large_sparse=self.solver not in SAG_SOLVERS,
         )
         check_classification_targets(y)
         self.classes_ = np.unique(y)

@@ -26,6 +26,7 @@ from skreg.linear_model._logistic import (
     _encode_targets,
     _logistic_path,
 )
+from skreg.linear_model._logistic_sag import SAG_SOLVERS
 from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Hidden,
@@ -341,7 +342,8 @@ class LogisticRegressionCV(LogisticRegression):
             l1_ratios_ = [None] if l1_ratios is None else list(l1_ratios)
         cd = self.solver == "cd"
         X, y = validate_data(self, X, y, accept_sparse="csc" if cd else "csr",
-                             dtype=[np.float64, np.float32], order="F" if cd else "C")
+                             dtype=[np.float64, np.float32], order="F" if cd else "C",
+                             accept_large_sparse=self.solver not in SAG_SOLVERS)
         check_classification_targets(y)
         self.classes_ = classes = LabelEncoder().fit(y).classes_
         n_classes = len(classes)
