@@ -13,10 +13,10 @@ glmnet's penalty factors pf, which multiply feature j's whole penalty
 This module is the one owner of each formula the packages share: the
 estimators and paths take :func:`normalize_weights` and
 :func:`alpha_max_from_correlation` from here, the networks
-:func:`enet_penalty`, and so is the logistic objective to (its copies of
-:func:`enet_penalty` and :func:`split_factors` in
-``linear_model/_logistic_math.py`` wait for that file's rewrite);
-``tests/test_layout.py`` checks that the names are defined here only.
+:func:`enet_penalty`, and so does the logistic objective
+(``linear_model/_logistic_math.py`` imports :func:`enet_penalty` and
+:func:`split_factors`); ``tests/test_layout.py`` checks that the names are
+defined here only.
 The rest is the oracle the compiled kernels and the tests are held against.
 The compiled kernels keep their ``nogil`` inline versions of the same
 formulas (``skreg/_solvers/*.pxd``): those are the core's.  Only the

@@ -49,8 +49,7 @@ The exclusion rule (``EXCLUSION_RULES``)
         ``solver`` loses only its liblinear/newton-cg ids.  What it cannot
         see is the rest of a test that stopped at that error (a loop over
         ``SOLVERS`` stops at 'liblinear'); skreg's own tests cover the other
-        solvers there.  'sag'/'saga' are not R4: they are being implemented
-        (``PENDING``).
+        solvers there.  'sag'/'saga' are not R4: skreg ships them.
 
 Slow tests (:func:`_is_slow`)
     S1: an upstream test one of whose calls took >= 2 s on the project's

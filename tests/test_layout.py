@@ -6,10 +6,7 @@ under ``skreg/`` (``.py`` files through :mod:`ast`; Cython ``.pyx``/``.pxd``
 files, which :mod:`ast` cannot read, line by line for ``from skreg.X
 cimport/import``):
 
-1. **Size.**  Every module has at most ``MAX_LINES`` lines.  ``ALLOWED_OVER``
-   names the modules still being split elsewhere; each must still be over the
-   limit (a split one fails the test until its entry is removed), so the set
-   can only shrink.
+1. **Size.**  Every module has at most ``MAX_LINES`` lines.
 
 2. **Package boundaries.**  The *units* are skreg's subpackages
    (``linear_model``, ``neural_network``, ``plotting``, ``_solvers``,
@@ -40,9 +37,7 @@ cimport/import``):
    and the other owners' functions (``OWNERS``: the design's builder of
    X^T S X and the Gram matrices made from it) are defined nowhere else
    under ``skreg/``, nor are the copies they replaced (``FORMER_COPIES``): a
-   formula comes back as an import, not as a second definition.
-   ``ALLOWED_COPIES`` lists the copies left in files being rewritten on
-   other branches; like ``ALLOWED_OVER`` it can only shrink.  The compiled
+   formula comes back as an import, not as a second definition.  The compiled
    kernels keep their own ``nogil`` inline versions of the same formulas
    (the core's, held against the owner by the tests); they are Cython and
    not covered by this rule.
@@ -62,28 +57,16 @@ MATH_OWNER = "_objectives.py"
 COMPAT = "skreg.utils._sklearn_compat"
 DEMO_ENTRY = "_demo"
 
-# being split on branch cdfix (the coordinator removes this set at merge)
-ALLOWED_OVER = {"_solvers/_cd_fast.pyx", "linear_model/_cv.py"}
-
 # names of former copies of an owner's formula, and the owner's function that
 # replaced each: none may be defined outside that owner again
 FORMER_COPIES = {
-    "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py
+    "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py (imports it)
     "penalty": "enet_penalty",              # neural_network/_network.py
     "_weighted_gram": "weighted_gram",      # linear_model/_logistic_solvers.py
 }
 # owners besides the math module: {module: functions only it defines}
 OWNERS = {"_solvers/_design.py": {"weighted_gram"},
           "linear_model/_gram.py": {"centered_gram", "fold_gram"}}
-# copies still defined, in files being rewritten on another branch (edited
-# here in import lines only): each must still be there (a removed one fails
-# the test until its entry goes).  _logistic_math.py: replace both defs by
-# ``from skreg._objectives import enet_penalty as penalty_value, split_factors``;
-# _logistic_solvers.py: Z^T diag(d) Z is ``weighted_gram(Z, d)`` in float64.
-ALLOWED_COPIES = {
-    ("linear_model/_logistic_math.py", "penalty_value"),
-    ("linear_model/_logistic_math.py", "split_factors"),
-}
 
 CYTHON_IMPORT = re.compile(r"^\s*(?:from\s+(skreg[\w.]*)\s+c?import\b|c?import\s+(skreg[\w.]*))",
                            re.MULTILINE)
@@ -145,12 +128,10 @@ def _line_counts():
 def test_modules_are_small():
     """Check that every module has at most MAX_LINES lines, listing every offender."""
     counts = _line_counts()
-    offenders = {m: n for m, n in counts.items() if n > MAX_LINES and m not in ALLOWED_OVER}
+    offenders = {m: n for m, n in counts.items() if n > MAX_LINES}
     assert not offenders, (
         f"modules over {MAX_LINES} lines (split them along a real seam): "
         + ", ".join(f"{m} ({n})" for m, n in sorted(offenders.items())))
-    stale = {m for m in ALLOWED_OVER if counts.get(m, 0) <= MAX_LINES}
-    assert not stale, f"no longer over {MAX_LINES} lines, remove from ALLOWED_OVER: {stale}"
 
 
 # ---------------------------------------------------------------------------
@@ -279,8 +260,6 @@ def test_each_formula_has_one_owner():
     owner_of.update({copy: owner_of[name] for copy, name in FORMER_COPIES.items()})
     copies = {(_rel(p), name) for p in _modules(".py")
               for name in _definitions(p) & set(owner_of) if owner_of[name] != _rel(p)}
-    assert copies <= ALLOWED_COPIES, (
+    assert not copies, (
         "defined outside their owner (import the owner's instead): "
-        + ", ".join(f"{m}: {n} (owner {owner_of[n]})" for m, n in sorted(copies - ALLOWED_COPIES)))
-    stale = ALLOWED_COPIES - copies
-    assert not stale, f"these copies are gone, remove them from ALLOWED_COPIES: {stale}"
+        + ", ".join(f"{m}: {n} (owner {owner_of[n]})" for m, n in sorted(copies)))

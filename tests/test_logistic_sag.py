@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegressionCV as SkLogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
-from skreg import LogisticRegression, LogisticRegressionCV
+from skreg import LogisticRegression, LogisticRegressionCV, Ridge
 
 # (solver, l1_ratio) pairs each solver accepts
 CASES = [("sag", 0.0), ("saga", 0.0), ("saga", 0.5), ("saga", 1.0)]
@@ -297,3 +297,26 @@ def test_sag_sparse_with_empty_last_rows():
     b = LogisticRegression(**kw).fit(X, y)
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["sag", "saga"])
+def test_sag_refuses_64bit_sparse_indices_as_sklearn(solver):
+    """Check CSR X with int64 indices gets scikit-learn's error (fit and CV), and that
+    the other solvers and Ridge's sag take it (Ridge: same answer as int32 indices)."""
+    X, y = _data(2, sparse=True)
+    X64 = X.copy()
+    X64.indices, X64.indptr = X64.indices.astype(np.int64), X64.indptr.astype(np.int64)
+    msg = "Only sparse matrices with 32-bit integer indices"
+    for cls, kw in ((SkLogisticRegression, {}), (LogisticRegression, {}),
+                    (LogisticRegressionCV, dict(Cs=2, l1_ratios=(0.0,), scoring="accuracy",
+                                                use_legacy_attributes=False))):
+        with pytest.raises(ValueError, match=msg):
+            cls(solver=solver, **kw).fit(X64, y)
+    a = LogisticRegression(solver="lbfgs").fit(X64, y)
+    b = LogisticRegression(solver="lbfgs").fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10)
+    r64 = Ridge(solver=solver, tol=1e-10, max_iter=10000, random_state=0,
+                fit_intercept=False).fit(X64, y.astype(float))
+    r32 = Ridge(solver=solver, tol=1e-10, max_iter=10000, random_state=0,
+                fit_intercept=False).fit(X, y.astype(float))
+    np.testing.assert_array_equal(r64.coef_, r32.coef_)

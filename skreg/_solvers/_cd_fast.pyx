@@ -17,33 +17,19 @@ penalty (a fused type, _penalties.pxd -> _penalty_enet.pxd), the gap of the
 pair (_gap.pxd) and the accelerators (_accelerators.pxd); see
 skreg/_solvers/__init__.py for the layout.
 
-Duality gap ("formulation A" of scikit-learn, with the L2 part folded into
-an augmented design [X; sqrt(beta pf) I]; Fercoq, Gramfort & Salmon 2015):
-with R the weighted residual, XtA_j = x~_j^T S R - beta pf_j w_j and the dual
-point theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
-
-    D(theta) = -scale^2 / 2 (R^T S R + beta sum pf w^2) + scale * R^T S y,
-
-and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
-("formulation B", Duenner et al. 2016).  Iterations stop once the gap is
-<= tol * y^T S y, the scaling scikit-learn uses, so ``tol`` means the same,
-and (option ``dw_tol``) the last sweep over the working set moved no
-coefficient by more than dw_tol * max|w|, scikit-learn's second test (the
-features outside the working set are zero, and the full gap certifies them).
+Iterations stop once the duality gap (formulas in _gap.pxd) is <= tol * y^T S y,
+scikit-learn's scaling, so ``tol`` means the same, and (option ``dw_tol``) the
+last sweep over the working set moved no coefficient by more than dw_tol *
+max|w|, scikit-learn's second test (features outside the working set are zero,
+and the full gap certifies them).
 
 Speed-ups over plain cyclic CD (the optimum is the same); the start of the
 loop is in _cd_start.pxd, screening and priorities in _working_set.pxd, both
 extrapolations in _extrapolation.pxd:
 
-* Gap Safe screening (Fercoq et al. 2015; Ndiaye et al. 2017): a feature j
-  with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta pf_j) > sqrt(2 G)
-  is zero at the optimum; G is a certified bound (the computed gap clipped at
-  0 plus what rounding can hide), and the decision is retaken at every outer
-  iteration, so rounding can never remove a support feature for good.
-* Working sets prioritised by the dual (Massias, Gramfort & Salmon 2018,
-  "Celer"): the inner CD runs on the current non-zeros plus the features
-  closest to violating the dual constraint, the set doubling each outer
-  iteration, until the full gap certifies the whole problem.
+* Gap Safe screening on a certified gap bound, and working sets prioritised
+  by the dual (Fercoq et al. 2015; Ndiaye et al. 2017; Massias, Gramfort &
+  Salmon 2018, "Celer"); details in _working_set.pxd.
 * Anderson extrapolation of the inner iterates (Bertrand & Massias 2021),
   accepted only when it lowers the objective.
 * Along a path (successive calls sharing ``col_stats``/dual buffers): the

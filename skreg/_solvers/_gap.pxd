@@ -3,6 +3,16 @@
 # a candidate point (dual extrapolation), the objective, and the rounding
 # allowance that makes the gap a certified bound for screening.  Header-only,
 # generic over the penalty (fused penalty_t); cimported by _cd_fast.pyx.
+#
+# Duality gap ("formulation A" of scikit-learn, with the L2 part folded into
+# an augmented design [X; sqrt(beta pf) I]; Fercoq, Gramfort & Salmon 2015):
+# with R the weighted residual, XtA_j = x~_j^T S R - beta pf_j w_j and the dual
+# point theta = scale * R, scale = min(1, alpha / max_j |XtA_j| / pf_j),
+#
+#     D(theta) = -scale^2 / 2 (R^T S R + beta sum pf w^2) + scale * R^T S y,
+#
+# and the gap P - D bounds the suboptimality.  alpha = 0 uses the ridge dual
+# ("formulation B", Duenner et al. 2016).
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t

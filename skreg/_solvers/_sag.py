@@ -104,6 +104,10 @@ def sag_solve(X, y, sample_weight=None, *, loss="squared", alpha_scaled=0.0,
         raise ValueError("The L1 penalty needs SAGA (is_saga=True).")
     if sp.issparse(X):
         X = X if X.format == "csr" else sp.csr_matrix(X)
+        if max(X.nnz, p) > np.iinfo(np.int32).max:
+            raise ValueError("The SAG kernel takes 32-bit sparse indices: X has "
+                             f"{X.nnz} stored values and {p} columns.")
+        # int64 index arrays that fit are narrowed (a copy of the indices only)
         data, indptr = X.data, X.indptr.astype(np.int32, copy=False)
         indices = X.indices.astype(np.int32, copy=False)
         dense = False

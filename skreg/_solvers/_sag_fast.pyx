@@ -48,7 +48,10 @@ missed are the partial sums of ``step / (wscale * n_seen)`` since its last
 update (``cum``), and of ``step * beta / wscale`` for the L1 part
 (``cum_prox``).  The L2 shrinkage is a common scalar ``wscale`` (the stored
 ``v`` is ``W / wscale``), folded back into the weights at the end of every
-epoch or when it underflows.
+epoch or when it underflows.  Dense X without penalty factors touches every
+feature at every sample, so all weights share one lag of one step: that
+catch-up (``_catch_up_shared``) and the sum updates run as flat loops, with
+the same arithmetic as the general ones (the results are bit-identical).
 
 Stopping
 --------
@@ -200,6 +203,34 @@ cdef int _catch_up(double* v, int n_classes, const int* feats, int n_feats,
     return 0
 
 
+cdef int _catch_up_shared(double* v, int n_weights, int h, int upto,
+                          const double* cum, const double* cum_prox, bint prox,
+                          const double* sum_grad) noexcept nogil:
+    """:func:`_catch_up` when every weight was last updated at step ``h =
+    upto - 1`` and has no factors (dense X): the one missed step is the same
+    for all, ``_lagged``'s arithmetic with ``c`` and the threshold computed
+    once (for a lag of one step both of ``_lagged``'s prox branches are
+    ``_soft(w - c g, cp)``).  Returns -1 on a non-finite weight."""
+    cdef int idx
+    cdef double c, cp
+    cdef bint bad = False
+    c = cum[upto - 1]
+    if h > 0:
+        c = c - cum[h - 1]
+    if prox:
+        cp = cum_prox[upto - 1]
+        if h > 0:
+            cp = cp - cum_prox[h - 1]
+        for idx in range(n_weights):
+            v[idx] = _soft(v[idx] - c * sum_grad[idx], cp)
+            bad = bad | (not isfinite(v[idx]))
+    else:
+        for idx in range(n_weights):
+            v[idx] = v[idx] - c * sum_grad[idx]
+            bad = bad | (not isfinite(v[idx]))
+    return -1 if bad else 0
+
+
 cdef int _fold_scale(double* v, double* wscale, int n_features,
                      int n_classes) noexcept nogil:
     """W = wscale * v into v; wscale = 1."""
@@ -240,6 +271,8 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
     cdef double[::1] cum_prox = np.zeros(n_samples)
     cdef double[::1] pred = np.zeros(n_classes)
     cdef double[::1] grad = np.zeros(n_classes)
+    cdef double[::1] dg_mem = np.zeros(n_classes)
+    cdef double* dg = &dg_mem[0]
     cdef int[::1] hist = np.zeros(n_features, dtype=np.int32)
     cdef bint factors = l2_fac.shape[0] > 0
     cdef double[::1] dec = np.ones(n_features)
@@ -249,11 +282,13 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
     cdef double wscale = 1
     cdef double decay = 1 - step * alpha
     cdef bint prox = saga and beta > 0
+    # dense X without factors: one lag for every feature, branch-free loops
+    cdef bint shared = dense and l2_fac.shape[0] == 0
     cdef uint64_t state = seed * <uint64_t>0x9E3779B97F4A7C15 + 1
     cdef int epoch = 0, it, i, jj, j, k, idx, nnz, start, status = 0
     cdef const floating* xrow
     cdef const int* xind
-    cdef double acc, corr, x, w_max, change, c_step, saga_f
+    cdef double acc, corr, x, w_max, change, c_step, saga_f, unbias
     cdef int n_epochs = 0
 
     if factors:
@@ -280,9 +315,16 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                     n_seen += 1
                 # just-in-time: the steps this sample's features missed
                 if it > 0 and nnz > 0:
-                    status = _catch_up(v, n_classes, xind, nnz, dense, it, &cum[0],
-                                       &cum_prox[0], &hist[0], prox, &sum_grad[0],
-                                       factors, &dec[0], &l1f[0])
+                    if shared and hist[0] == it - 1:
+                        status = _catch_up_shared(v, n_features * n_classes, it - 1,
+                                                  it, &cum[0], &cum_prox[0], prox,
+                                                  &sum_grad[0])
+                        for j in range(n_features):
+                            hist[j] = it
+                    else:
+                        status = _catch_up(v, n_classes, xind, nnz, dense, it,
+                                           &cum[0], &cum_prox[0], &hist[0], prox,
+                                           &sum_grad[0], factors, &dec[0], &l1f[0])
                     if status < 0:
                         break
                 for k in range(n_classes):
@@ -297,21 +339,40 @@ def sag_kernel(const floating[::1] data, const int[::1] indices,
                 _loss_gradient(loss, &pred[0], y[i], sample_weight[i], &grad[0],
                                n_classes)
                 wscale *= decay  # the L2 part of this step
-                for jj in range(nnz):
-                    j = jj if dense else xind[jj]
-                    x = xrow[jj]
-                    saga_f = dec[j] if factors else 1.0
-                    for k in range(n_classes):
-                        idx = j * n_classes + k
-                        corr = x * (grad[k] - grad_mem[i * n_classes + k])
-                        if saga:
-                            # SAGA's unbiasing term (the average-gradient part
-                            # is applied just in time)
-                            if factors:
-                                v[idx] -= corr * step * (1 - 1.0 / n_seen) / saga_f
-                            else:
-                                v[idx] -= corr * step * (1 - 1.0 / n_seen) / wscale
-                        sum_grad[idx] += corr
+                for k in range(n_classes):
+                    dg[k] = grad[k] - grad_mem[i * n_classes + k]
+                if shared:
+                    # dense, no factors: the loop below without its branches
+                    unbias = 1 - 1.0 / n_seen
+                    if saga:
+                        for jj in range(nnz):
+                            x = xrow[jj]
+                            for k in range(n_classes):
+                                idx = jj * n_classes + k
+                                corr = x * dg[k]
+                                v[idx] -= corr * step * unbias / wscale
+                                sum_grad[idx] += corr
+                    else:
+                        for jj in range(nnz):
+                            x = xrow[jj]
+                            for k in range(n_classes):
+                                sum_grad[jj * n_classes + k] += x * dg[k]
+                else:
+                    for jj in range(nnz):
+                        j = jj if dense else xind[jj]
+                        x = xrow[jj]
+                        saga_f = dec[j] if factors else 1.0
+                        for k in range(n_classes):
+                            idx = j * n_classes + k
+                            corr = x * dg[k]
+                            if saga:
+                                # SAGA's unbiasing term (the average-gradient part
+                                # is applied just in time)
+                                if factors:
+                                    v[idx] -= corr * step * (1 - 1.0 / n_seen) / saga_f
+                                else:
+                                    v[idx] -= corr * step * (1 - 1.0 / n_seen) / wscale
+                            sum_grad[idx] += corr
                 if fit_intercept:
                     for k in range(n_classes):
                         corr = grad[k] - grad_mem[i * n_classes + k]

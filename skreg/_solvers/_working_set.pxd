@@ -3,6 +3,16 @@
 # how close each is to violating its dual constraint (the score the working
 # set is chosen by, _accelerators._select_smallest).  Header-only, generic
 # over the penalty (fused penalty_t).
+#
+# * Gap Safe screening (Fercoq et al. 2015; Ndiaye et al. 2017): a feature j
+#   with (alpha pf_j - |x_j^T theta|) / sqrt(||x_j||^2 + beta pf_j) > sqrt(2 G)
+#   is zero at the optimum; G is a certified bound (the computed gap clipped at
+#   0 plus what rounding can hide), and the decision is retaken at every outer
+#   iteration, so rounding can never remove a support feature for good.
+# * Working sets prioritised by the dual (Massias, Gramfort & Salmon 2018,
+#   "Celer"): the inner CD runs on the current non-zeros plus the features
+#   closest to violating the dual constraint, the set doubling each outer
+#   iteration, until the full gap certifies the whole problem.
 from cython cimport floating
 from libc.math cimport INFINITY
 from libc.stdint cimport int32_t

@@ -19,19 +19,20 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.multiclass import check_classification_targets
 
 from skreg.linear_model._base import _validate_penalty_factor
-from skreg.linear_model._logistic import (
-    _ABSENT,
-    LogisticRegression,
-    _check_solver,
-    _encode_targets,
-    _logistic_path,
+from skreg.linear_model._logistic import _ABSENT, LogisticRegression, _check_solver
+from skreg.linear_model._logistic_cv_folds import (
+    _effective_l1_ratio,
+    _fold_path,
+    _legacy_layout,
+    _one_se_C,
 )
+from skreg.linear_model._logistic_path import _encode_targets, _logistic_path
+from skreg.linear_model._logistic_sag import SAG_SOLVERS
 from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
     Hidden,
     Interval,
     StrOptions,
-    _check_method_params,
     _check_sample_weight,
     _fit_context,
     _raise_for_params,
@@ -42,38 +43,6 @@ from skreg.utils._sklearn_compat import (
 )
 
 __all__ = ["LogisticRegressionCV"]
-
-
-def _effective_l1_ratio(l1_ratio, penalty):
-    """The l1_ratio a path uses: None stands for the penalty's own."""
-    if l1_ratio is None:
-        return 1.0 if penalty == "l1" else 0.0
-    return float(l1_ratio)
-
-
-def _fold_path(X, y_enc, sw, train, test, *, classes, Cs, l1_ratio, scorer,
-               score_params, path_kw):
-    """Warm-started path over Cs on one training fold, scored on its test fold.
-
-    ``score_params`` (whole-sample metadata for the scorer, e.g. its
-    sample_weight) are indexed by the test fold.  Returns
-    (coefs (n_Cs, n_rows, n_dof), scores (n_Cs,), n_iter (n_Cs,)).
-    """
-    coefs, intercepts, n_iter = _logistic_path(
-        X[train], y_enc[train], sw[train], Cs, l1_ratio=l1_ratio, **path_kw)
-    est = LogisticRegression()
-    est.classes_ = classes
-    est.n_features_in_ = X.shape[1]
-    X_test, y_test = X[test], classes[y_enc[test].astype(int)]
-    kw = _check_method_params(X, params=score_params, indices=test)
-    scores = []
-    out = []
-    for W, b in zip(coefs, intercepts):
-        est.coef_, est.intercept_ = W, b
-        scores.append(scorer(est, X_test, y_test, **kw))
-        out.append(np.concatenate([W, b[:, None]], axis=1)
-                   if path_kw["fit_intercept"] else W)
-    return np.array(out), np.array(scores), n_iter
 
 
 class LogisticRegressionCV(LogisticRegression):
@@ -341,7 +310,8 @@ class LogisticRegressionCV(LogisticRegression):
             l1_ratios_ = [None] if l1_ratios is None else list(l1_ratios)
         cd = self.solver == "cd"
         X, y = validate_data(self, X, y, accept_sparse="csc" if cd else "csr",
-                             dtype=[np.float64, np.float32], order="F" if cd else "C")
+                             dtype=[np.float64, np.float32], order="F" if cd else "C",
+                             accept_large_sparse=self.solver not in SAG_SOLVERS)
         check_classification_targets(y)
         self.classes_ = classes = LabelEncoder().fit(y).classes_
         n_classes = len(classes)
@@ -428,24 +398,14 @@ class LogisticRegressionCV(LogisticRegression):
             C_ = np.mean(Cs[bc])
             l1_ratio_ = (np.mean(np.asarray(l1_ratios_, dtype=float)[bl])
                          if penalty == "elasticnet" else 0.0)
-        # one standard error rule at the chosen l1_ratio (glmnet's lambda.1se)
-        m, s = mean[best_l1], scores[:, best_l1].std(axis=0, ddof=1) / np.sqrt(n_folds)
-        ok = m >= m[best_c] - s[best_c]
-        self.C_1se_ = float(np.min(Cs[ok]))
+        self.C_1se_ = _one_se_C(scores[:, best_l1], Cs, best_c)
         self.l1_ratios_ = np.asarray(l1_ratios_)
         if legacy:
             rep = n_rows
             self.C_ = np.tile(np.asarray([C_], dtype=float), rep)
             self.l1_ratio_ = np.tile(np.asarray([l1_ratio_]), rep)
-            # (n_rows, n_folds, n_cs, n_l1, n_dof) and (n_folds, n_cs, n_l1)
-            cp = np.moveaxis(paths, (0, 1, 3), (1, 3, 0))
-            sc = np.swapaxes(scores, 1, 2)
-            it = np.swapaxes(n_iter, 1, 2)[None]
-            if l1_ratios is None:
-                cp, sc, it = cp[:, :, :, 0], sc[:, :, 0], it[..., 0]
-            self.coefs_paths_ = dict(zip(keys, cp))
-            self.scores_ = {k: sc.copy() for k in keys}
-            self.n_iter_ = it
+            self.coefs_paths_, self.scores_, self.n_iter_ = _legacy_layout(
+                paths, scores, n_iter, keys, squeeze_l1=l1_ratios is None)
         else:
             self.C_ = float(C_)
             if l1_ratios is None:

@@ -22,6 +22,13 @@ the per-sample vectors and the sums are float64.
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp
 
+# The penalty's one owner (skreg/_objectives.py); re-exported under the names
+# the logistic solvers use.  ``penalty_value(W, alpha, l1_ratio, pf)`` is
+# alpha * pen(W) for W of shape (n_rows, n_features), pf as split_factors
+# reads it (None, one array, or a pair (f2, f1)).
+from skreg._objectives import enet_penalty as penalty_value
+from skreg._objectives import split_factors
+
 __all__ = [
     "kkt_violation",
     "objective",
@@ -58,26 +65,6 @@ def residual(eta, y, sw, binary):
     p = np.exp(eta - logsumexp(eta, axis=1)[:, None])
     p[np.arange(eta.shape[0]), y] -= 1.0
     return p * sw[:, None]
-
-
-def split_factors(pf):
-    """(L2 factors, L1 factors) from pf: None (ones), one array, or a pair."""
-    if pf is None:
-        return 1.0, 1.0
-    if isinstance(pf, tuple):
-        return tuple(1.0 if f is None else f for f in pf)
-    return pf, pf
-
-
-def penalty_value(W, alpha, l1_ratio, pf):
-    """alpha * pen(W); pf as :func:`split_factors` reads it."""
-    if alpha == 0:
-        return 0.0
-    f2, f1 = split_factors(pf)
-    W = np.asarray(W, dtype=np.float64)
-    sq = ((W ** 2).sum(axis=0) * f2).sum()
-    ab = (np.abs(W).sum(axis=0) * f1).sum()
-    return float(alpha * (0.5 * (1.0 - l1_ratio) * sq + l1_ratio * ab))
 
 
 def objective(X, y, sw, W, b, alpha, l1_ratio, pf, binary):
