@@ -3,12 +3,12 @@
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 import sklearn
 from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
-from skreg import ElasticNet, Lasso
+from skreg import ElasticNet, Lasso, LogisticRegression
 from skreg.utils._sklearn_compat import validate_data, validate_dense_xy
 
 DTYPES = (np.float64, np.float32)
@@ -117,6 +117,7 @@ def test_assume_finite_skips_the_scan_as_validate_data():
 
 
 def test_refit_on_an_array_forgets_feature_names():
+    pd = pytest.importorskip("pandas")  # not a test dependency
     rng = np.random.default_rng(3)
     X = rng.standard_normal((25, 3))
     y = X[:, 0] + 0.1 * rng.standard_normal(25)
@@ -164,6 +165,7 @@ def test_invalid_parameters_raise_scikit_learn_errors(params):
 def test_predict_fast_path_only_where_validate_data_would_pass_silently():
     from skreg.utils._sklearn_compat import validate_dense_x
 
+    pd = pytest.importorskip("pandas")  # not a test dependency
     rng = np.random.default_rng(4)
     X = rng.standard_normal((20, 3))
     est = Lasso(alpha=0.01).fit(X, X[:, 0])
@@ -201,3 +203,44 @@ def test_deferred_x_scan_still_scans_y_and_ridge_still_raises():
             est.fit(X, y)
         with pytest.raises(ValueError, match="infinity"):
             est.fit(np.nan_to_num(X), y_bad)
+
+
+# ------------------------------------------------------------ LogisticRegression
+@pytest.mark.parametrize("solver", ["cd", "lbfgs"])
+@pytest.mark.parametrize("labels", ["int", "float", "bool", "str"])
+def test_logistic_fast_path_fits_what_validate_data_fits(solver, labels):
+    """An ndarray fit (fast path for numeric labels) equals the fit on lists
+    (scikit-learn's validate_data), coefficients, classes_ and weights alike."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 4))
+    k = rng.integers(0, 3 if labels != "bool" else 2, 60)
+    y = {"int": k, "float": k.astype(float), "bool": k.astype(bool),
+         "str": np.array(["a", "b", "c"])[k]}[labels]
+    kw = dict(solver=solver, l1_ratio=0.5 if solver == "cd" else 0.0, C=0.5, tol=1e-8,
+              class_weight="balanced")
+    fast = LogisticRegression(**kw).fit(X, y)
+    slow = LogisticRegression(**kw).fit(X.tolist(), y.tolist())
+    np.testing.assert_array_equal(fast.classes_, slow.classes_)
+    np.testing.assert_array_equal(fast.coef_, slow.coef_)
+    np.testing.assert_array_equal(fast.intercept_, slow.intercept_)
+    assert fast.n_features_in_ == 4
+
+
+@pytest.mark.parametrize("bad", ["continuous", "nan_y", "nan_X", "length"])
+def test_logistic_fast_path_raises_scikit_learn_errors(bad):
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((30, 3))
+    y = rng.integers(0, 2, 30).astype(float)
+    if bad == "continuous":
+        y = y + 0.5 * rng.random(30)
+    elif bad == "nan_y":
+        y[4] = np.nan
+    elif bad == "nan_X":
+        X[1, 2] = np.nan
+    else:
+        y = y[:-1]
+    with pytest.raises(ValueError) as theirs:
+        SkLogisticRegression().fit(X, y)
+    with pytest.raises(ValueError) as ours:
+        LogisticRegression(solver="cd").fit(X, y)
+    assert str(ours.value) == str(theirs.value)
