@@ -18,8 +18,9 @@ whose ``objective``, ``problems`` and ``TOL_GRID`` are imported):
   from every solver's coefficients.
 * Reference: the best objective of all five solvers at tol=1e-12 (untimed).
 * Calibration: each solver gets the LARGEST tol of TOL_GRID whose objective
-  is within 1e-6 (relative) of the reference; one that never gets there is
-  listed in ``missed`` and left out of the ratios.
+  is within 1e-6 (relative) of the reference; one that never gets there (or
+  whose fit exceeds ``--fit-cap`` seconds first) is listed in ``missed`` and
+  left out of the ratios.  ``tries`` keeps (tol, relative excess, seconds).
 * Timing: all solvers at their calibrated tol, round-robin
   (problems.interleaved_timings), medians of ``--repeats``; BLAS pinned to
   ``--blas-threads`` (default 1).
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -84,10 +86,14 @@ def run(args):
                 for name, fit in fns.items():
                     tried[name] = []
                     for tol in TOL_GRID:
+                        t0 = time.perf_counter()
                         f = objective(X, y, *fit(X, y, C, tol), C, 0.0)
-                        tried[name].append((tol, (f - ref) / abs(ref)))
+                        dt = time.perf_counter() - t0
+                        tried[name].append((tol, (f - ref) / abs(ref), dt))
                         if f <= ref + TARGET * abs(ref):
                             tols[name] = tol
+                            break
+                        if dt > args.fit_cap:   # missed: listed, not timed
                             break
                 timed = {name: (lambda fit=fns[name], t=tol, X=X, y=y, C=C: fit(X, y, C, t))
                          for name, tol in tols.items()}
@@ -123,6 +129,9 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--max-total", type=float, default=60.0,
                     help="stop repeating a row (after 3 rounds) past this many seconds")
+    ap.add_argument("--fit-cap", type=float, default=120.0,
+                    help="stop calibrating a solver (it goes to 'missed') once one "
+                         "untimed fit takes longer than this many seconds")
     ap.add_argument("--blas-threads", type=int, default=1)
     ap.add_argument("--quick", action="store_true",
                     help="breast_cancer only, C=1, 3 repeats")
