@@ -63,9 +63,10 @@ FORMER_COPIES = {
     "penalty_value": "enet_penalty",        # linear_model/_logistic_math.py (imports it)
     "penalty": "enet_penalty",              # neural_network/_network.py
     "_weighted_gram": "weighted_gram",      # linear_model/_logistic_solvers.py
+    "_column_means": "weighted_mean",       # linear_model/_base.py
 }
 # owners besides the math module: {module: functions only it defines}
-OWNERS = {"_solvers/_design.py": {"weighted_gram"},
+OWNERS = {"_solvers/_design.py": {"weighted_gram", "weighted_mean"},
           "linear_model/_gram.py": {"centered_gram", "fold_gram"}}
 
 CYTHON_IMPORT = re.compile(r"^\s*(?:from\s+(skreg[\w.]*)\s+c?import\b|c?import\s+(skreg[\w.]*))",

@@ -221,13 +221,15 @@ class CenteredDesign:
 
 
 def weighted_mean(X, sample_weight):
-    """Column means of X (dense or sparse), weighted when weights are given."""
+    """Column means of X (dense or sparse), weighted when weights are given:
+    skreg's one builder of them, without a copy of X.  Unweighted dense means
+    use numpy's pairwise summation: a BLAS pass (X^T 1 / n) is ~3x faster but
+    loses digits when the means dwarf the spread (offsets of 1e6 moved
+    RidgeCV's leave-one-out errors by 2e-6 relative)."""
     if sample_weight is None:
         m = X.mean(axis=0)
-    elif sp.issparse(X):
-        m = (X.T @ sample_weight) / sample_weight.sum()
     else:
-        m = (sample_weight @ X) / sample_weight.sum()
+        m = (X.T @ sample_weight) / sample_weight.sum()
     return np.asarray(m, dtype=X.dtype).ravel()
 
 

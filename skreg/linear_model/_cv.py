@@ -28,8 +28,8 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.validation import check_is_fitted
 
+from skreg._solvers import weighted_mean
 from skreg.linear_model._base import (
-    _column_means,
     _normalize_sample_weight,
     _preprocess,
     _validate_penalty_factor,
@@ -166,7 +166,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         # a user's Gram matrix is of the full data: the folds get their own,
         # downdated from X^T S X
         use_gram = gram_decision(self.precompute, X,
-                                 _column_means(X, sw) if self.fit_intercept else None)
+                                 weighted_mean(X, sw) if self.fit_intercept else None)
         use_gram = use_gram is not False
         gram = weighted_gram(X, sw) if use_gram else None
         base = dict(eps=self.eps, max_iter=self.max_iter, tol=self.tol,
