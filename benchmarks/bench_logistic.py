@@ -147,7 +147,8 @@ def run(args):
             cm = c_min(X, y, l1_ratio)
             for mult in args.c_mults:
                 C = mult * cm
-                fns = solvers(binary, l1_ratio)
+                fns = {k: f for k, f in solvers(binary, l1_ratio).items()
+                       if k not in args.skip}
                 with warnings.catch_warnings(), threadpool_limits(args.blas_threads):
                     warnings.simplefilter("ignore")
                     refs = [objective(X, y, *fns["skreg"](X, y, C, 1e-12), C, l1_ratio)]
@@ -196,6 +197,9 @@ def main(argv=None):
     ap.add_argument("--fit-cap", type=float, default=30.0,
                     help="a solver whose calibration (all its untimed fits) takes "
                          "longer without reaching the target is missed")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated solver names to leave out, e.g. "
+                         "'sklearn-liblinear,celer(no icpt)'")
     ap.add_argument("--saga-ref", action="store_true",
                     help="also take scikit-learn's saga at tol=1e-10 as a reference "
                          "(slow on wide problems); the default is the best of skreg "
@@ -212,6 +216,7 @@ def main(argv=None):
     args.classes = [int(c) for c in args.classes.split(",")]
     args.l1_ratios = [float(r) for r in args.l1_ratios.split(",")]
     args.c_mults = [float(m) for m in args.c_mults.split(",")]
+    args.skip = {s for s in args.skip.split(",") if s}
     rows = run(args)
     if args.out:
         with open(args.out, "w") as fh:

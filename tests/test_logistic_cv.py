@@ -210,3 +210,23 @@ def test_logistic_cv_liblinear_multiclass_message():
                                          "multiclass classification.*solver='cd'"):
         LogisticRegressionCV(solver="liblinear", l1_ratios=(0,), scoring="accuracy",
                              use_legacy_attributes=False).fit(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("metric", ["accuracy", "neg_log_loss"])
+def test_direct_fold_scores_equal_the_scorers(n_classes, sparse, metric):
+    """The folds' accuracy / neg_log_loss computed directly (the fast path for
+    those names) equal what scikit-learn's scorer objects return."""
+    from sklearn.metrics import get_scorer
+
+    X, y = make_classification(n_samples=120, n_features=6, n_informative=4,
+                               n_classes=n_classes, random_state=0)
+    X = sp.csr_matrix(X) if sparse else X
+    kw = dict(Cs=[0.01, 0.3, 10.0], cv=StratifiedKFold(3, shuffle=True, random_state=0),
+              solver="cd", l1_ratios=(0.5,), tol=1e-6, use_legacy_attributes=False)
+    direct = LogisticRegressionCV(scoring=metric, **kw).fit(X, y)
+    scorer = get_scorer(metric)  # a callable: the scorer is called per C and fold
+    called = LogisticRegressionCV(scoring=lambda est, X, y: scorer(est, X, y), **kw).fit(X, y)
+    np.testing.assert_allclose(direct.scores_, called.scores_, rtol=1e-12, atol=1e-15)
+    assert direct.C_ == called.C_

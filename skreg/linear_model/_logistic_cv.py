@@ -350,6 +350,11 @@ class LogisticRegressionCV(LogisticRegression):
                 scoring is None or scorer_accepts_sample_weight(scorer)):
             score_params = {"sample_weight": sw_user}
         scorer = scorer_with_labels(scorer, classes)
+        # the two common metrics are computed directly (same values, no scorer
+        # validation per C and fold); anything else goes through the scorer
+        name = scoring or "accuracy"
+        fast_metric = (name if isinstance(name, str) and name in ("accuracy", "neg_log_loss")
+                       and not score_params and X.dtype == np.float64 else None)
         path_kw = dict(penalty_factor=pf, solver=self.solver,
                        fit_intercept=self.fit_intercept, tol=self.tol,
                        max_iter=self.max_iter, binary=binary, n_classes=n_classes,
@@ -358,7 +363,8 @@ class LogisticRegressionCV(LogisticRegression):
             delayed(_fold_path)(
                 X, y_enc, sw, train, test, classes=classes, Cs=Cs,
                 l1_ratio=_effective_l1_ratio(r, penalty),
-                scorer=scorer, score_params=score_params, path_kw=path_kw)
+                scorer=scorer, score_params=score_params, path_kw=path_kw,
+                fast_metric=fast_metric)
             for train, test in folds for r in l1_ratios_)
         self._store_results(X, y_enc, sw, out, Cs, l1_ratios, l1_ratios_, folds,
                             penalty, legacy, path_kw)
