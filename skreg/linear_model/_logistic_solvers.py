@@ -30,6 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skreg._solvers import solve_logistic_pn, weighted_gram
 from skreg.linear_model._logistic_math import (
     data_loss,
+    loss_and_residual,
     penalty_value,
     raw_predict,
     residual,
@@ -60,9 +61,9 @@ def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
     def fun(theta):
         Wt, bt = _unpack(theta, n_rows, n_features, fit_intercept)
         eta = raw_predict(X, Wt, bt)
-        R = residual(eta, y, sw, binary)
+        f, R = loss_and_residual(eta, y, sw, binary)
         gW = smooth_grad(X, R, Wt, alpha, 0.0, pf)
-        f = data_loss(eta, y, sw, binary) + penalty_value(Wt, alpha, 0.0, pf)
+        f += penalty_value(Wt, alpha, 0.0, pf)
         grad = gW.ravel()
         if fit_intercept:
             grad = np.concatenate([grad, R.sum(axis=0)])
