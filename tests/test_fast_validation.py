@@ -244,3 +244,26 @@ def test_logistic_fast_path_raises_scikit_learn_errors(bad):
     with pytest.raises(ValueError) as ours:
         LogisticRegression(solver="cd").fit(X, y)
     assert str(ours.value) == str(theirs.value)
+
+
+# ------------------------------------------------------------ multi-task
+def test_multitask_fast_path_fits_what_validate_data_fits():
+    """An ndarray fit (fast path) equals the fit on lists, and a 1-D y or NaN
+    still get the errors the slow path raises."""
+    from skreg import MultiTaskElasticNet
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((40, 5))
+    Y = X[:, :2] @ rng.standard_normal((2, 3)) + 0.1 * rng.standard_normal((40, 3))
+    fast = MultiTaskElasticNet(alpha=0.05, tol=1e-8).fit(X, Y.astype(np.int64))
+    slow = MultiTaskElasticNet(alpha=0.05, tol=1e-8).fit(X.tolist(),
+                                                         Y.astype(np.int64).tolist())
+    np.testing.assert_array_equal(fast.coef_, slow.coef_)
+    assert fast.coef_.dtype == np.float64 and fast.n_features_in_ == 5
+    f32 = MultiTaskElasticNet(alpha=0.05).fit(X.astype(np.float32), Y)
+    assert f32.coef_.dtype == np.float32
+    with pytest.raises(ValueError, match="For mono-task outputs, use ElasticNet"):
+        MultiTaskElasticNet().fit(X, Y[:, 0])
+    Y[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        MultiTaskElasticNet().fit(X, Y)

@@ -21,7 +21,7 @@ from skreg.linear_model._base import (
 from skreg.linear_model._coordinate_descent import ElasticNet
 from skreg.linear_model._paths import enet_path
 from skreg.utils import check_numeric_target
-from skreg.utils._sklearn_compat import _fit_context, validate_data
+from skreg.utils._sklearn_compat import _fit_context, validate_data, validate_dense_xy
 
 __all__ = ["MultiTaskElasticNet", "MultiTaskLasso"]
 
@@ -139,20 +139,26 @@ class MultiTaskElasticNet(ElasticNet):
         self : object
             The fitted estimator.
         """
-        X, y = validate_data(
-            self, X, check_numeric_target(y),
-            validate_separately=(
-                dict(accept_sparse="csc", dtype=[np.float64, np.float32], order="F",
-                     copy=False, accept_large_sparse=False),
-                dict(copy=False, dtype=[np.float64, np.float32], ensure_2d=False),
-            ),
-        )
-        check_consistent_length(X, y)
-        if y.ndim == 1:
-            model = "Lasso" if self._l1_ratio() == 1.0 and isinstance(
-                self, MultiTaskLasso) else "ElasticNet"
-            raise ValueError(f"For mono-task outputs, use {model}")
-        y = check_array(y, dtype=X.dtype.type, copy=False)
+        fast = None
+        if type(y) is np.ndarray and y.ndim == 2:  # the common case, no generic checks
+            fast = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F")
+        if fast is not None:
+            X, y = fast[0], np.asarray(fast[1], dtype=fast[0].dtype)
+        else:
+            X, y = validate_data(
+                self, X, check_numeric_target(y),
+                validate_separately=(
+                    dict(accept_sparse="csc", dtype=[np.float64, np.float32], order="F",
+                         copy=False, accept_large_sparse=False),
+                    dict(copy=False, dtype=[np.float64, np.float32], ensure_2d=False),
+                ),
+            )
+            check_consistent_length(X, y)
+            if y.ndim == 1:
+                model = "Lasso" if self._l1_ratio() == 1.0 and isinstance(
+                    self, MultiTaskLasso) else "ElasticNet"
+                raise ValueError(f"For mono-task outputs, use {model}")
+            y = check_array(y, dtype=X.dtype.type, copy=False)
         n_samples, n_features = X.shape
         n_tasks = y.shape[1]
         dtype = X.dtype
