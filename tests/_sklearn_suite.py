@@ -65,8 +65,7 @@ Expected failures, in ONE place each
     skreg ever starts matching scikit-learn there, the suite says so.
 
     ``PENDING``: known failures of the linear models that their owners are
-    fixing (triage with cause and suggested fix: /work/notes/triage-linear.md
-    at the time of writing).  Marked ``xfail(strict=False)``; delete an entry
+    fixing, each with its measured cause.  Marked ``xfail(strict=False)``; delete an entry
     when its fix lands (an XPASS in the run says it can go).
 
     Keys are ``"<upstream file>::<test name>"`` (every parametrization) or
@@ -157,7 +156,6 @@ DELIBERATE: dict[str, str] = {
 
 # ------------------------------------------------------------------- pending
 # key -> (owner, one-line cause).  Shrink as fixes land: delete the entry.
-# Full triage (error, cause, suggested fix): /work/notes/triage-linear.md.
 PENDING: dict[str, tuple[str, str]] = {
     # --- coordinate descent: the stopping rule (issue 11 sec. 3) ---------------
     **{f"{CD}::{t}": (

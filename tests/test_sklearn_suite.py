@@ -160,7 +160,7 @@ def test_deliberate_differences_documented():
 def test_pending_entries_have_owner_and_cause():
     """Check each pending xfail says who fixes it and why it fails."""
     owners = {"kernel", "ridge", "estimator-validation", "multi-task-missing",
-              "logcore"}
+              "logistic"}
     for k, (owner, cause) in suite.PENDING.items():
         assert owner in owners, k
         assert cause, k
