@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import _LinearClassifierMixin, _validate_penalty_factor
 from skreg.linear_model._logistic_callbacks import _LbfgsCallbackBridge
-from skreg.linear_model._logistic_path import _logistic_path
+from skreg.linear_model._logistic_path import _encode_targets, _logistic_path
 from skreg.linear_model._logistic_sag import SAG_SOLVERS
 from skreg.utils import user_stacklevel
 from skreg.utils._sklearn_compat import (
@@ -290,8 +290,7 @@ class LogisticRegression(CachedParamsMixin, CallbackSupportMixin, _LinearClassif
         if sw.sum() <= 0:
             raise ValueError("The sample weights (times the class weights) must "
                              "have a positive sum.")
-        binary = len(self.classes_) == 2
-        y_enc = y_idx.astype(np.float64 if binary else np.intp)  # as _encode_targets
+        y_enc, binary = _encode_targets(y_idx, len(self.classes_))
         pf = _validate_penalty_factor(self.penalty_factor, X.shape[1], np.float64)
         return X, y_enc, binary, sw, pf
 

@@ -313,7 +313,9 @@ class LogisticRegressionCV(LogisticRegression):
                              dtype=[np.float64, np.float32], order="F" if cd else "C",
                              accept_large_sparse=self.solver not in SAG_SOLVERS)
         check_classification_targets(y)
-        self.classes_ = classes = LabelEncoder().fit(y).classes_
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = classes = encoder.classes_
+        y_idx = encoder.transform(y)
         n_classes = len(classes)
         if n_classes < 2:
             raise ValueError("This solver needs samples of at least 2 classes in the "
@@ -340,8 +342,8 @@ class LogisticRegressionCV(LogisticRegression):
         if self.class_weight is not None:
             cw = compute_class_weight(self.class_weight, classes=classes, y=y,
                                       sample_weight=sample_weight)
-            sw *= cw[LabelEncoder().fit(classes).transform(y)]
-        y_enc, binary = _encode_targets(y, classes)
+            sw *= cw[y_idx]
+        y_enc, binary = _encode_targets(y_idx, len(classes))
         pf = _validate_penalty_factor(self.penalty_factor, X.shape[1], np.float64)
         Cs = (np.logspace(-4, 4, self.Cs) if isinstance(self.Cs, Integral)
               else np.asarray(self.Cs, dtype=np.float64))

@@ -7,7 +7,6 @@ output in X's dtype and full width.
 """
 
 import numpy as np
-from sklearn.preprocessing import LabelEncoder
 
 from skreg.linear_model._logistic_sag import SAG_SOLVERS, make_sag_solver
 from skreg.linear_model._logistic_solvers import SOLVERS
@@ -15,12 +14,12 @@ from skreg.linear_model._logistic_solvers import SOLVERS
 __all__ = ["_encode_targets", "_logistic_path"]
 
 
-def _encode_targets(y, classes):
-    """y as {0, 1} floats (binary, classes[1] positive) or integer indices."""
-    idx = LabelEncoder().fit(classes).transform(y)
-    if len(classes) == 2:
-        return idx.astype(np.float64), True
-    return idx.astype(np.intp), False
+def _encode_targets(y_idx, n_classes):
+    """Class indices as the solvers take them: {0, 1} floats (binary, the
+    second class positive) or integer indices; returns (encoded, binary)."""
+    if n_classes == 2:
+        return y_idx.astype(np.float64), True
+    return y_idx.astype(np.intp), False
 
 
 def _prepare_penalty(X, pf, l1_ratio, solver, finite_C):
