@@ -35,23 +35,7 @@ ESTIMATORS = [
 ]
 
 
-# The multi-task CV estimators stop on the duality gap alone (tol * ||Y||^2),
-# as every skreg X kernel does until issue 11 sec. 3 (scikit-learn's extra
-# max|dw| <= tol max|w| test) lands in the shared loop: at the default tol the
-# refits on weighted and on repeated rows then differ by ~1e-5 relative.  The
-# single-task CV models pass these checks only because on the check's data
-# (n > p) they run the Gram kernel, which the multi-task models do not have.
-_GAP_ONLY_STOP = ("stops on the gap alone (issue 11 sec. 3): weighted and repeated "
-                  "refits differ by ~1e-5 at tol=1e-4")
-_XFAIL = {
-    "MultiTaskLassoCV": {
-        "check_sample_weight_equivalence_on_dense_data": _GAP_ONLY_STOP,
-        "check_sample_weight_equivalence_on_sparse_data": _GAP_ONLY_STOP,
-    },
-    "MultiTaskElasticNetCV": {
-        "check_sample_weight_equivalence_on_dense_data": _GAP_ONLY_STOP,
-    },
-}
+_XFAIL: dict = {}
 
 
 def _expected_failed_checks(estimator):

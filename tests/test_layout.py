@@ -220,7 +220,7 @@ def test_rule_sees_violations(tmp_path, monkeypatch):
     assert lines == [1, 2, 4, 5, 6]
 
 
-@pytest.mark.parametrize("path", _modules(".py", ".pyx", ".pxd"), ids=_rel)
+@pytest.mark.parametrize("path", _modules(".py", ".pyx", ".pxd", ".pxi"), ids=_rel)
 def test_no_private_name_crosses_a_package_boundary(path):
     """Check that a module reaches other units only through their public entry points."""
     found = _boundary_violations(path)

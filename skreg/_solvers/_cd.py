@@ -55,6 +55,7 @@ def solve_enet(
     col_stats=None,
     w_pred=None,
     dw_tol=None,
+    resume=None,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -85,6 +86,12 @@ def solve_enet(
     w_pred : ndarray of shape (n_features,), default=None
         An alternative start, taken instead of ``w_init`` when its objective
         is lower (a path's prediction of this alpha's solution).
+    resume : dict, default=None
+        The X kernel's state between calls (``warm_start`` fits): read when
+        it was saved by a call that ended at this ``w_init`` because
+        ``max_iter`` ran out, so this call goes on as that one would have;
+        then emptied, or refilled if this call runs out too
+        (skreg/_solvers/_cd_resume.pxd).
 
     Returns
     -------
@@ -126,6 +133,7 @@ def solve_enet(
     )
     _attach_path_state(common, col_stats, n_samples, n_features, 1, dtype,
                        lasso=l2_reg == 0 and l1_reg > 0)
+    _attach_resume(common, resume)
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)
     tol = np.dtype(dtype).type(tol)
@@ -141,6 +149,7 @@ def solve_enet(
         out = enet_cd_dense(w, l1_reg, l2_reg, X, y, sw, xm, pf, max_iter, tol, rng,
                             **common)
     _path_state_known(col_stats, common)
+    _keep_resume(common, resume)
     return out
 
 
@@ -206,6 +215,7 @@ def solve_l21(
     col_stats=None,
     W_pred=None,
     dw_tol=None,
+    resume=None,
 ):
     """Solve one multi-task (L2,1) problem by block coordinate descent.
 
@@ -216,7 +226,8 @@ def solve_l21(
 
     Parameters are those of :func:`solve_enet`, with ``Y`` of shape
     (n_samples, n_tasks), ``W_init`` and ``W_pred`` of shape (n_tasks,
-    n_features); ``tol`` is relative to ``sum_i s_i ||Y_i||**2``.
+    n_features); ``tol`` is relative to ``sum_i s_i ||Y_i||**2``; ``resume``
+    as in :func:`solve_enet`.
 
     Returns
     -------
@@ -256,6 +267,7 @@ def solve_l21(
         common["w_pred"] = np.ascontiguousarray(np.asarray(W_pred, dtype=dtype).T).ravel()
     _attach_path_state(common, col_stats, n_samples, n_features, n_tasks, dtype,
                        lasso=l2_reg == 0 and l1_reg > 0)
+    _attach_resume(common, resume)
     t = np.dtype(dtype).type
     rng = check_random_state(random_state)
     if sp.issparse(X):
@@ -270,6 +282,7 @@ def solve_l21(
         out = l21_cd_dense(w, t(l1_reg), t(l2_reg), X, y, n_tasks, sw, xm, pf,
                            max_iter, t(tol), rng, **common)
     _path_state_known(col_stats, common)
+    _keep_resume(common, resume)
     w, gap, tol_abs, n_iter = out
     return w.reshape(n_features, n_tasks).T, gap, tol_abs, n_iter
 
@@ -312,6 +325,20 @@ def _sorted_csc(X):
     if X.format != "csc":
         X = X.tocsc()
     return X if X.has_sorted_indices else X.sorted_indices()
+
+
+def _attach_resume(common, resume):
+    """Hand a caller's saved kernel state in (``resume``), and a dict for the new one."""
+    if resume is not None:
+        common["state_in"] = resume if resume else None
+        common["state_out"] = {}
+
+
+def _keep_resume(common, resume):
+    """The kernel's state at its end goes into the caller's dict (empty if it converged)."""
+    if resume is not None:
+        resume.clear()
+        resume.update(common["state_out"])
 
 
 def _attach_path_state(common, col_stats, n_samples, n_features, block, dtype, lasso):

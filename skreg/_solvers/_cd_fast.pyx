@@ -48,6 +48,11 @@ from libc.stdint cimport int32_t, uint32_t
 import numpy as np
 
 from skreg._solvers._accelerators cimport ANDERSON_K, RAND_R_MAX, _rand_int, _select_smallest
+from skreg._solvers._cd_resume cimport (
+    D_FLOOR, D_INNER_TOL, D_TRIG, I_DWOK, I_FULL, I_INNER, I_LAST,
+    I_NACTIVE, I_NEXT, I_NHIST, I_NRHIST, I_NSUB, I_NSUBSW, I_NWS, I_NWS_ALL, I_SEED, I_UPDATES,
+    I_WAIT, I_WSALL, _load_resid, _save_state, _state_fits,
+)
 from skreg._solvers._cd_start cimport _start_state, _take_prediction
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
@@ -79,7 +84,8 @@ cpdef bint lasso_dual_extrapolated(Py_ssize_t n_samples, Py_ssize_t n_features):
 cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                       const floating* xm, const floating* y, floating[::1] w,
                       const penalty_t* P, Options* opt, object rng, floating* stats,
-                      floating* dual_u, floating* dual_corr, const floating* w_pred):
+                      floating* dual_u, floating* dual_corr, const floating* w_pred,
+                      dict state_in, dict state_out):
     """The outer loop (gap, screening, working set) around the inner CD sweeps.
 
     ``stats`` (2 p), ``dual_u`` (n), ``dual_corr`` (p) are a path's buffers
@@ -93,7 +99,13 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
         dtype = np.float64
     cdef Py_ssize_t n = L.n_samples, p = L.n_features, max_iter = opt.max_iter
     cdef Py_ssize_t T = pen_block(P)  # a coordinate is a block of T values
-    cdef Py_ssize_t j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
+    cdef Py_ssize_t j, k, f_iter, n_active, n_ws, nnz, ws_size = 0
+    # max_iter is a budget of coordinate updates, max_iter full sweeps' worth
+    # (one sweep = every candidate feature once), spent on whatever working
+    # set is current; n_iter is the updates made, in sweeps (rounded up).  So
+    # the budget does not depend on how the solver splits its work, and a
+    # capped fit continued from its w (warm_start) can resume it
+    cdef Py_ssize_t updates = 0, budget, sweep, n_ws_all = -1, base = 0
     cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
     cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
     cdef floating[::1] r = np.empty(n * T, dtype=dtype)
@@ -123,7 +135,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef Resid* st = &st1 if T == 1 else <Resid*> &st_buf[0]
     cdef floating* prio = &XtA[0]  # correlations of the dual point used for priorities
     cdef GapParts gp
-    cdef floating d_w_max, w_max
+    cdef floating d_w_max = 0.0, w_max = 0.0
     cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
     cdef double d_best = -INFINITY, scale_cand
     cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
@@ -134,10 +146,11 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                     else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
+    cdef bint same_all, resumed = False, spent = False, dw_end
     # scikit-learn's second stop test (when opt.dw_tol >= 0): the last sweep
     # over the working set moved no coefficient by more than
     # dw_tol * max|w| (floored at a few ulps, below which an update is rounding)
-    cdef bint dw_check = opt.dw_tol >= 0.0, jumped
+    cdef bint dw_check = opt.dw_tol >= 0.0, jumped = False
     cdef bint dw_ok = not dw_check
     cdef double dw_tol = max(opt.dw_tol, 4.0 * (1.1920929e-07 if floating is float
                                                 else 2.220446049250313e-16)) \
@@ -169,85 +182,135 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 n_cand += 1
         n_active = n_cand
         active[:n_cand] = cand[:n_cand]
-
-    while True:
-        with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
-                       NULL, p, &gp)
-            scale = gp.scale
-            gap_cand = gap
-            gap_own = gap
-            if extrapolate:
-                # the stopping gap uses the best dual value seen so far; screening
-                # and priorities use this iteration's best point and its own gap
-                gap = _dual_step(L, xv, sw, xm, y, P, &norm2[0], &r[0], &rhist[0],
-                                 &n_rhist, &racc[0], &corr[0], &XtA[0], &gp, gap,
-                                 &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand)
-            if epoch > 0 and gap <= tol_abs and dw_ok or (
-                    epoch == 0 and not predicted and gap_own <= tol_abs):
-                # a caller's start is accepted as scikit-learn accepts it, on its
-                # own residual's gap; a path's prediction, or a dual point
-                # inherited from the previous alpha, counts only once the iterate
-                # has been worked on (accepted at once, they stop paths on
-                # points scikit-learn would still improve).  After an epoch, the
-                # gap and the last full sweep's updates must both be small, as
-                # in scikit-learn: on an ill-conditioned problem a small gap
-                # alone leaves the coefficients far less accurate than tol says
-                converged = True
-            elif epoch < max_iter:
-                # Gap Safe screening, then the priorities for the working set
-                # (_working_set.pxd).  The radius comes from a certified bound:
-                # the computed gap, clipped at 0, plus what rounding can hide (a
-                # predicted start's gap can come out negative).
-                radius = INFINITY
-                if screening:
-                    radius = sqrt(2.0 * (max(gap_cand, 0.0) + _gap_rounding(
-                        L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp)))
-                n_active = _screen_and_score(
-                    L, xv, sw, xm, &xs[0], P, &w[0], &r[0], st, &buf[0], &norm2[0], prio,
-                    scale, radius, screen_eps, screening, working_set, &cand[0], n_cand,
-                    &active[0], &score[0], &nnz)
-                ws_size = max(2 * nnz, WS_START)
-                ws_is_all = not working_set or ws_size >= n_active
-                if dw_check and gap <= tol_abs:
-                    trig_tol = max(trig_tol, dw_tol)
-                    dw_floor = _update_rounding(&w[0], &norm2[0], P, p, y_norm2)
-        if opt.verbose:
-            print(f"[cd] epoch {epoch}: gap {gap:.3e} (tol {tol_abs:.3e}), "
-                  f"active {n_active}, next working set "
-                  f"{n_active if ws_is_all else ws_size}")
-        if converged or epoch >= max_iter:
-            break
-        if ws_is_all:
-            n_ws = n_active
-            ws[:n_active] = active[:n_active]
-            inner_tol = tol_abs
-        else:
-            n_ws = ws_size
-            with nogil:
-                _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
-                                 &ws[0])
-            inner_tol = max(0.3 * gap, tol_abs)
-        if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws * T:
+        sweep = max(n_cand, 1)
+        budget = max_iter * sweep
+    if state_in is not None and w_pred == NULL and _state_fits(
+            state_in, w, n * T, rhist.shape[0], sweep):
+        # go on where an earlier call ran out of budget (_cd_resume.pxd)
+        _load_resid(state_in, r, st, T)
+        iv, dv = state_in["ints"], state_in["dbls"]
+        n_ws, n_ws_all, n_active, n_sub = iv[I_NWS], iv[I_NWS_ALL], iv[I_NACTIVE], iv[I_NSUB]
+        n_hist, n_rhist, inner_epoch = iv[I_NHIST], iv[I_NRHIST], iv[I_INNER]
+        n_sub_sweeps, next_check, last_check = iv[I_NSUBSW], iv[I_NEXT], iv[I_LAST]
+        wait, ws_is_all, full, dw_ok, seed = (iv[I_WAIT], iv[I_WSALL], iv[I_FULL],
+                                              iv[I_DWOK], iv[I_SEED])
+        # the updates so far, and the sweeps the last call reported: this one
+        # reports the sweeps it adds, and gets max_iter more than that
+        updates = iv[I_UPDATES]
+        base = (updates + sweep - 1) // sweep
+        budget = (base + max_iter) * sweep
+        # the best dual value is a certificate, of the saved call's problem
+        # only: not carried (the rest only steers the solver)
+        inner_tol, trig_tol, dw_floor = dv[D_INNER_TOL], dv[D_TRIG], dv[D_FLOOR]
+        np.asarray(active)[:n_active] = state_in["active"]
+        np.asarray(ws)[:n_ws] = state_in["ws"]
+        np.asarray(sub)[:n_sub] = state_in["sub"]
+        np.asarray(rhist)[:] = state_in["rhist"]
+        if anderson:
             hist = np.empty((ANDERSON_K + 1) * n_ws * T, dtype=dtype)
+            np.asarray(hist)[:n_hist * n_ws * T] = state_in["hist"]
             w_acc = np.empty(n_ws * T, dtype=dtype)
             w_ws_prev = np.empty(n_ws * T, dtype=dtype)
+        resumed = True
 
-        with nogil:
-            n_hist = 0
-            inner_epoch = 0
+    while True:
+        if resumed:
+            resumed = False  # a saved loop goes on at the top of its inner loop
+        else:
+            with nogil:
+                gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
+                           NULL, p, &gp)
+                scale = gp.scale
+                gap_cand = gap
+                gap_own = gap
+                if extrapolate:
+                    # the stopping gap uses the best dual value seen so far; screening
+                    # and priorities use this iteration's best point and its own gap
+                    gap = _dual_step(L, xv, sw, xm, y, P, &norm2[0], &r[0], &rhist[0],
+                                     &n_rhist, &racc[0], &corr[0], &XtA[0], &gp, gap,
+                                     &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand)
+                if updates > 0 and gap <= tol_abs and dw_ok or (
+                        updates == 0 and not predicted and gap_own <= tol_abs):
+                    # a caller's start is accepted as scikit-learn accepts it, on its
+                    # own residual's gap; a path's prediction, or a dual point
+                    # inherited from the previous alpha, counts only once the iterate
+                    # has been worked on (accepted at once, they stop paths on
+                    # points scikit-learn would still improve).  After an epoch, the
+                    # gap and the last full sweep's updates must both be small, as
+                    # in scikit-learn: on an ill-conditioned problem a small gap
+                    # alone leaves the coefficients far less accurate than tol says
+                    converged = True
+                elif not spent:
+                    # Gap Safe screening, then the priorities for the working set
+                    # (_working_set.pxd).  The radius comes from a certified bound:
+                    # the computed gap, clipped at 0, plus what rounding can hide (a
+                    # predicted start's gap can come out negative).
+                    radius = INFINITY
+                    if screening:
+                        radius = sqrt(2.0 * (max(gap_cand, 0.0) + _gap_rounding(
+                            L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp)))
+                    n_active = _screen_and_score(
+                        L, xv, sw, xm, &xs[0], P, &w[0], &r[0], st, &buf[0], &norm2[0], prio,
+                        scale, radius, screen_eps, screening, working_set, &cand[0], n_cand,
+                        &active[0], &score[0], &nnz)
+                    ws_size = max(2 * nnz, WS_START)
+                    ws_is_all = not working_set or ws_size >= n_active
+                    if dw_check and gap <= tol_abs:
+                        trig_tol = max(trig_tol, dw_tol)
+                        dw_floor = _update_rounding(&w[0], &norm2[0], P, p, y_norm2)
+            if opt.verbose:
+                print(f"[cd] {updates} updates: gap {gap:.3e} (tol {tol_abs:.3e}), "
+                      f"active {n_active}, next working set "
+                      f"{n_active if ws_is_all else ws_size}")
+            if converged or spent:
+                break
+            # the same whole set again (only the full gap stopped the last sweeps):
+            # the inner loop goes on where it was, its extrapolation history and
+            # the back-off of its checks kept (reset, a set solved to its gap
+            # re-checked every epoch: one full gap per epoch and no extrapolation)
+            same_all = ws_is_all and n_ws_all == n_active
+            n_ws_all = n_active if ws_is_all else -1
+            if ws_is_all:
+                n_ws = n_active
+                ws[:n_active] = active[:n_active]
+                inner_tol = tol_abs
+            else:
+                n_ws = ws_size
+                with nogil:
+                    _select_smallest(&active[0], n_active, &score[0], n_ws, &scratch[0],
+                                     &ws[0])
+                inner_tol = max(0.3 * gap, tol_abs)
+            if anderson and hist.shape[0] < (ANDERSON_K + 1) * n_ws * T:
+                hist = np.empty((ANDERSON_K + 1) * n_ws * T, dtype=dtype)
+                w_acc = np.empty(n_ws * T, dtype=dtype)
+                w_ws_prev = np.empty(n_ws * T, dtype=dtype)
+
+            # a new inner loop
+            if not same_all:
+                n_hist = 0
+                inner_epoch = 0
+                next_check = GAP_EVERY
+                last_check = 0
+                wait = 1
+            elif gap <= tol_abs:
+                wait = 1  # only the updates are awaited: check as soon as they are small
             full = True
             n_sub_sweeps = 0
-            next_check = GAP_EVERY
-            last_check = 0
-            wait = 1
             d_in_best = d_best
             dw_ok = not dw_check
-            while epoch < max_iter:
+        with nogil:
+            while True:
                 # glmnet's active-set cycling: after a sweep over the working set,
                 # sweep only its non-zeros until they settle, then sweep it all again
                 cur = &ws[0] if full else &sub[0]
                 n_cur = n_ws if full else n_sub
+                if updates + n_cur > budget:
+                    # out of budget: the state here is what a later call resumes
+                    # from; w's gap and the last sweep's updates are reported
+                    spent = True
+                    dw_end = not dw_check or not jumped and (
+                        w_max == 0.0 or d_w_max <= max(dw_tol * w_max, dw_floor))
+                    break
                 w_max = 0.0
                 d_w_max = 0.0
                 for f_iter in range(n_cur):
@@ -257,7 +320,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                         j = cur[f_iter]
                     blk_update(L, xv, sw, xm, &xs[0], P, j, &w[0], &r[0], st,
                                norm2[j], &d_w_max, &w_max, &buf[0])
-                epoch += 1
+                updates += n_cur
                 inner_epoch += 1
                 was_full = full
                 jumped = False
@@ -279,14 +342,14 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                             &buf[0], &ws[0], n_ws, &hist[0], &n_hist,
                                             &w_acc[0], &w_ws_prev[0])
 
-                if not was_full and epoch < max_iter:
+                if not was_full:
                     continue
                 # the gap is checked every GAP_EVERY epochs, and earlier when the
                 # updates become small; those early checks back off (1, 2, 4...
                 # epochs apart) while they fail: on a flat problem the updates
                 # stay small long before the gap is reached, and a check costs
                 # about two epochs
-                if (inner_epoch >= next_check or epoch >= max_iter
+                if (inner_epoch >= next_check
                         or ((w_max == 0.0 or d_w_max <= trig_tol * w_max)
                             and inner_epoch - last_check >= wait)):
                     next_check = inner_epoch + GAP_EVERY
@@ -308,190 +371,16 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                                &gp, gap_in, &ws[0], n_ws, &d_in_best)
                     if gap_in <= inner_tol:
                         break
+        if spent:
+            if state_out is not None:
+                state_out.update(_save_state(w, r, st, T, active, ws, sub, hist, rhist, np.array(
+                    [n_ws, n_ws_all, n_active, n_sub, n_hist, n_rhist, inner_epoch,
+                     n_sub_sweeps, next_check, last_check, wait, ws_is_all, full, dw_ok,
+                     seed, updates, sweep], dtype=np.int64), np.array(
+                    [inner_tol, d_in_best, d_best, trig_tol, dw_floor])))
+            dw_ok = dw_end
 
-    return kernel_result(w, gap, tol_abs, epoch, converged)
-
-
-# --- entry points -------------------------------------------------------------------
-
-cdef floating* _buf_ptr(floating[::1] buf, Py_ssize_t size, str name):
-    """A caller's state buffer of the given length, or NULL for None."""
-    if buf is None:
-        return NULL
-    if buf.shape[0] != size:
-        raise ValueError(f"{name} must have length {size}")
-    return &buf[0]
+    return kernel_result(w, gap, tol_abs, (updates + sweep - 1) // sweep - base, converged)
 
 
-cdef inline const floating* _ptr_or_null(const floating[::1] a) noexcept nogil:
-    return &a[0] if a.shape[0] > 0 else NULL
-
-
-cdef object _solve_enet(Layout* L, const floating* xv, const floating* sw,
-                        const floating* xm, const floating[::1] y, floating[::1] w,
-                        double alpha, double beta, const double[::1] penalty_factor,
-                        Py_ssize_t max_iter, double tol, object rng, dict options):
-    """The elastic net's penalty and the options, then :func:`_cd_solve`."""
-    cdef EnetPenalty P
-    if L.n_samples == 0 or L.n_features == 0:
-        return np.asarray(w), 0.0, 0.0, 0
-    if penalty_factor.shape[0] != L.n_features:
-        raise ValueError(f"penalty_factor must have length {L.n_features}")
-    P.alpha = alpha
-    P.beta = beta
-    P.pf = &penalty_factor[0]
-    P.positive = options.get("positive", False)
-    return _solve(L, xv, sw, xm, y, w, &P, max_iter, tol, rng, options)
-
-
-cdef object _solve(Layout* L, const floating* xv, const floating* sw,
-                   const floating* xm, const floating[::1] y, floating[::1] w,
-                   const penalty_t* P, Py_ssize_t max_iter, double tol, object rng,
-                   dict options):
-    """The options and a path's buffers (sized by the block T), then :func:`_cd_solve`."""
-    cdef Options opt
-    cdef Py_ssize_t T = pen_block(P)
-    cdef floating[::1] col_stats = options.get("col_stats")
-    cdef floating[::1] dual_u = options.get("dual_u")
-    cdef floating[::1] dual_corr = options.get("dual_corr")
-    cdef floating[::1] w_pred = options.get("w_pred")
-    if y.shape[0] != L.n_samples * T or w.shape[0] != L.n_features * T:
-        raise ValueError(f"y and w must have lengths {L.n_samples * T} and "
-                         f"{L.n_features * T}")
-    opt.max_iter = max_iter
-    opt.tol = tol
-    opt.dw_tol = options.get("dw_tol", -1.0)
-    opt.random = options.get("random", False)
-    opt.screening = options.get("screening", True)
-    opt.working_set = options.get("working_set", True)
-    opt.anderson = options.get("anderson", True)
-    opt.verbose = options.get("verbose", False)
-    opt.cycling = options.get("cycling", True)
-    opt.stats_known = options.get("col_stats_known", False) and col_stats is not None
-    opt.dual_known = options.get("dual_known", False) and dual_u is not None
-    return _cd_solve(L, xv, sw, xm, &y[0], w, P, &opt, rng,
-                     _buf_ptr(col_stats, 2 * L.n_features, "col_stats"),
-                     _buf_ptr(dual_u, L.n_samples * T, "dual_u"),
-                     _buf_ptr(dual_corr, L.n_features * T, "dual_corr"),
-                     _buf_ptr(w_pred, L.n_features * T, "w_pred"))
-
-
-def enet_cd_dense(floating[::1] w, double alpha, double beta,
-                  const floating[::1, :] X, const floating[::1] y,
-                  const floating[::1] sample_weight, const floating[::1] X_mean,
-                  const double[::1] penalty_factor, Py_ssize_t max_iter,
-                  double tol, object rng, **options):
-    """Coordinate descent on a dense Fortran-ordered X (see the module docstring).
-
-    ``sample_weight`` and ``X_mean`` may be empty (no weights, no centering);
-    ``penalty_factor`` (float64) has one entry per feature.  ``w`` is updated
-    in place.  ``options``: the flags ``random``, ``positive``, ``screening``,
-    ``working_set``, ``anderson``, ``verbose``, ``cycling``; ``dw_tol``
-    (default -1, off): stop only once the last sweep's largest update is
-    also <= dw_tol * max|w|, scikit-learn's second test; and a path's
-    state: ``col_stats`` (length 2 p) receives the column statistics, or
-    provides them when ``col_stats_known``; ``dual_u`` (n) and ``dual_corr``
-    (p) carry the best Lasso dual point and its correlations X~^T u from one
-    call to the next (read when ``dual_known``, written by every Lasso call);
-    ``w_pred`` is an alternative start, used instead of ``w`` if its
-    objective is lower (a path's extrapolated prediction).
-
-    Returns
-    -------
-    w, gap, tol_abs, n_iter : the solution, the final duality gap, the
-        absolute tolerance tol * y^T S y and the number of epochs.
-    """
-    cdef Layout L = _layout(X.shape[0], X.shape[1], NULL, NULL,
-                            sample_weight.shape[0] > 0, X_mean.shape[0] > 0)
-    return _solve_enet(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
-                       _ptr_or_null(sample_weight), _ptr_or_null(X_mean), y, w, alpha,
-                       beta, penalty_factor, max_iter, tol, rng, options)
-
-
-def enet_cd_sparse(floating[::1] w, double alpha, double beta,
-                   const floating[::1] X_data, const int32_t[::1] X_indices,
-                   const int32_t[::1] X_indptr, const floating[::1] y,
-                   const floating[::1] sample_weight, const floating[::1] X_mean,
-                   const double[::1] penalty_factor, Py_ssize_t max_iter,
-                   double tol, object rng, **options):
-    """Coordinate descent on a CSC X given by (data, indices, indptr).
-
-    The centered design X - 1 X_mean^T is never formed.  Same arguments and
-    returns as :func:`enet_cd_dense`.
-    """
-    cdef Layout L = _layout(y.shape[0], X_indptr.shape[0] - 1,
-                            &X_indices[0] if X_indices.shape[0] > 0 else NULL,
-                            &X_indptr[0], sample_weight.shape[0] > 0,
-                            X_mean.shape[0] > 0)
-    return _solve_enet(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
-                       _ptr_or_null(X_mean), y, w, alpha, beta, penalty_factor,
-                       max_iter, tol, rng, options)
-
-
-# --- multi-task (L2,1) entry points ---------------------------------------------
-
-cdef object _solve_l21(Layout* L, const floating* xv, const floating* sw,
-                       const floating* xm, const floating[::1] y, floating[::1] w,
-                       double alpha, double beta, const double[::1] penalty_factor,
-                       Py_ssize_t n_tasks, Py_ssize_t max_iter, double tol, object rng,
-                       dict options):
-    """The L2,1 penalty (blocks of n_tasks), then the same loop :func:`_cd_solve`."""
-    cdef L21Penalty P
-    if L.n_samples == 0 or L.n_features == 0 or n_tasks == 0:
-        return np.asarray(w), 0.0, 0.0, 0
-    if penalty_factor.shape[0] != L.n_features:
-        raise ValueError(f"penalty_factor must have length {L.n_features}")
-    P.alpha = alpha
-    P.beta = beta
-    P.pf = &penalty_factor[0]
-    P.n_tasks = n_tasks
-    return _solve(L, xv, sw, xm, y, w, &P, max_iter, tol, rng, options)
-
-
-def l21_cd_dense(floating[::1] w, double alpha, double beta,
-                 const floating[::1, :] X, const floating[::1] Y, Py_ssize_t n_tasks,
-                 const floating[::1] sample_weight, const floating[::1] X_mean,
-                 const double[::1] penalty_factor, Py_ssize_t max_iter,
-                 double tol, object rng, **options):
-    """Block coordinate descent for the multi-task (L2,1) problem on a dense X.
-
-    Minimises 1/2 sum_t sum_i s_i (Y_it - (x_i - m) @ W_t)^2
-    + sum_j pf_j (alpha ||W_j||_2 + beta / 2 ||W_j||_2^2).  ``w`` is W
-    (p x n_tasks) row-major, flattened, updated in place; ``Y`` the targets
-    task-major (n_tasks x n), flattened.  Options, state buffers (sized
-    n n_tasks and p n_tasks) and returns as :func:`enet_cd_dense`;
-    ``positive`` does not apply.
-    """
-    cdef Layout L = _layout(X.shape[0], X.shape[1], NULL, NULL,
-                            sample_weight.shape[0] > 0, X_mean.shape[0] > 0)
-    return _solve_l21(&L, &X[0, 0] if X.shape[0] * X.shape[1] > 0 else NULL,
-                      _ptr_or_null(sample_weight), _ptr_or_null(X_mean), Y, w, alpha,
-                      beta, penalty_factor, n_tasks, max_iter, tol, rng, options)
-
-
-def l21_cd_sparse(floating[::1] w, double alpha, double beta,
-                  const floating[::1] X_data, const int32_t[::1] X_indices,
-                  const int32_t[::1] X_indptr, Py_ssize_t n_samples,
-                  const floating[::1] Y, Py_ssize_t n_tasks,
-                  const floating[::1] sample_weight, const floating[::1] X_mean,
-                  const double[::1] penalty_factor, Py_ssize_t max_iter,
-                  double tol, object rng, **options):
-    """:func:`l21_cd_dense` on a CSC X given by (data, indices, indptr)."""
-    cdef Layout L = _layout(n_samples, X_indptr.shape[0] - 1,
-                            &X_indices[0] if X_indices.shape[0] > 0 else NULL,
-                            &X_indptr[0], sample_weight.shape[0] > 0,
-                            X_mean.shape[0] > 0)
-    return _solve_l21(&L, _ptr_or_null(X_data), _ptr_or_null(sample_weight),
-                      _ptr_or_null(X_mean), Y, w, alpha, beta, penalty_factor,
-                      n_tasks, max_iter, tol, rng, options)
-
-
-def _select_smallest_py(const int32_t[::1] active, const double[::1] score, Py_ssize_t k):
-    """Test hook for the working-set selection (see :func:`_select_smallest`)."""
-    cdef Py_ssize_t n = active.shape[0]
-    if not 0 < k <= n:
-        raise ValueError(f"k must be in [1, {n}], got {k}")
-    cdef double[::1] scratch = np.empty(n)
-    cdef int32_t[::1] out = np.empty(k, dtype=np.int32)
-    _select_smallest(&active[0], n, &score[0], k, &scratch[0], &out[0])
-    return np.asarray(out)
+include "_cd_entry.pxi"

@@ -228,6 +228,11 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
             coef = np.zeros((n_targets, n_features), dtype=dtype)
         dual_gaps = np.zeros(n_targets)
         n_iters = []
+        # per target, the solver's state where a fit ran out of max_iter: a
+        # warm-started fit goes on from it as that fit would have
+        saved = getattr(self, "_cd_resume", None) if self.warm_start else None
+        resume = [dict(saved[k]) if saved and len(saved) == n_targets else {}
+                  for k in range(n_targets)]
         for k in range(n_targets):
             _, coef_k, gap_k, it_k = self.path(
                 X, np.ascontiguousarray(y2[:, k]), l1_ratio=l1_ratio,
@@ -235,12 +240,13 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
                 return_n_iter=True, positive=self.positive, check_input=False,
                 penalty_factor=pf, X_offset=X_mean, sample_weight=sw, tol=self.tol,
                 max_iter=self.max_iter, random_state=self.random_state,
-                selection=self.selection,
+                selection=self.selection, _resume=resume[k],
             )
             coef[k] = coef_k[:, 0]
             dual_gaps[k] = gap_k[0]
             n_iters.append(it_k[0])
 
+        self._cd_resume = resume
         if n_targets == 1:
             self.coef_, self.dual_gap_, self.n_iter_ = coef[0], dual_gaps[0], n_iters[0]
         else:

@@ -206,7 +206,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
             precompute = bool(use_gram)
         model = self._get_estimator(best_l1_ratio).set_params(
             alpha=best_alpha, **self._refit_params(precompute))
-        model.fit(X, y, sample_weight=sample_weight)
+        self._fit_refit(model, X, y, sample_weight, precompute)
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
         self.dual_gap_ = model.dual_gap_
@@ -215,6 +215,10 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
 
     def _has_l1_ratio(self):
         return False
+
+    def _fit_refit(self, model, X, y, sample_weight, precompute):
+        """Refit at the chosen alpha (``precompute`` is in ``model``'s parameters)."""
+        model.fit(X, y, sample_weight=sample_weight)
 
     def _check_target(self, y):
         """The validated target: 1-D here, 2-D for the multi-task models."""

@@ -178,12 +178,19 @@ class MultiTaskElasticNet(ElasticNet):
                 )
         else:
             W = np.zeros((n_tasks, n_features), dtype=dtype)
+        resume = dict(self._cd_resume) if self.warm_start and hasattr(
+            self, "_cd_resume") else {}
         _, coefs, gaps, n_iters = self.path(
             X, Y_c, l1_ratio=self._l1_ratio(), alphas=[self.alpha], coef_init=W,
             return_n_iter=True, check_input=False, X_offset=X_mean,
             sample_weight=sw, tol=self.tol, max_iter=self.max_iter,
-            random_state=self.random_state, selection=self.selection,
+            random_state=self.random_state, selection=self.selection, _resume=resume,
+            # the X loop, unless a CV estimator's refit asks for its Gram loop
+            precompute=getattr(self, "_precompute", False),
         )
+        # a fit that ran out of max_iter leaves its solver's state, from which a
+        # warm-started fit goes on as this one would have (empty otherwise)
+        self._cd_resume = resume
         self.coef_ = np.asarray(coefs[..., 0], dtype=dtype)
         self.dual_gap_ = float(gaps[0])
         self.n_iter_ = int(n_iters[0])

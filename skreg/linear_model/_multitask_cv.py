@@ -22,8 +22,11 @@ _DROPPED = ("precompute", "positive", "penalty_factor", "scoring")
 class _MultiTaskCVMixin:
     """What the multi-task CV estimators change in ``_LinearModelCV``."""
 
-    # not parameters of the multi-task models (as in scikit-learn): fixed
-    precompute = False
+    # not parameters of the multi-task models (as in scikit-learn): fixed.
+    # precompute 'auto' as in LassoCV: for n > p the folds and the refit run
+    # the Gram loop, whose plain cyclic sweeps give weighted and repeated rows
+    # the same iterates (check_sample_weight_equivalence, at the default tol)
+    precompute = "auto"
     positive = False
     penalty_factor = None
     scoring = None
@@ -34,6 +37,12 @@ class _MultiTaskCVMixin:
                 f"For mono-task outputs, use {self.__class__.__name__[9:]}"
             )
         return y
+
+    def _fit_refit(self, model, X, y, sample_weight, precompute):
+        # MultiTaskLasso/ElasticNet have no precompute (scikit-learn's
+        # signature): the refit gets the folds' kernel privately
+        model._precompute = precompute
+        model.fit(X, y, sample_weight=sample_weight)
 
     def _refit_params(self, precompute):
         return dict(fit_intercept=self.fit_intercept, max_iter=self.max_iter,

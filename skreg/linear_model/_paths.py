@@ -229,6 +229,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     >>> coefs.shape
     (2, 3)
     """
+    # private: a single-alpha fit's kernel state, carried between warm-started
+    # fits by the estimators (skreg/_solvers/_cd_resume.pxd)
+    resume = params.pop("_resume", None)
     unknown = set(params) - _PATH_PARAMS
     if unknown:
         raise ValueError("Unexpected parameters in params", unknown)
@@ -260,9 +263,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                 alphas, Integral) else check_alphas(alphas), precompute=precompute, Xy=Xy,
             coef_init=coef_init, verbose=verbose, return_n_iter=return_n_iter,
             positive=positive, penalty_factor=penalty_factor, X_mean=X_mean,
-            sample_weight=sample_weight, tol=tol, max_iter=max_iter,
+            sample_weight=sample_weight, tol=tol * TOL_MARGIN, max_iter=max_iter,
             random_state=random_state, selection=selection,
-            alpha_grid=_alpha_grid, predict_next=_predict_next)
+            alpha_grid=_alpha_grid, predict_next=_predict_next, resume=resume)
     n_samples, n_features = X.shape
     dtype = X.dtype
 
@@ -327,6 +330,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             w, gap, _, n_iter = solve_enet(X, y, l1_reg, l2_reg, X_mean=X_mean,
                                            sample_weight=sample_weight,
                                            col_stats=col_stats, w_pred=w_pred,
+                                           resume=resume if n_alphas == 1 else None,
                                            **common)
         coefs[:, i] = w
         dual_gaps[i] = gap / n_samples

@@ -24,7 +24,8 @@ __all__ = ["multitask_path"]
 
 def multitask_path(X, Y, *, l1_ratio, eps, alphas, precompute, Xy, coef_init, verbose,
                    return_n_iter, positive, penalty_factor, X_mean, sample_weight,
-                   tol, max_iter, random_state, selection, alpha_grid, predict_next):
+                   tol, max_iter, random_state, selection, alpha_grid, predict_next,
+                   resume=None):
     """enet_path's multi-task branch; ``alphas`` an int (grid size) or the alphas.
 
     ``alpha_grid`` and ``predict_next`` are the single-task path's grid and
@@ -93,6 +94,7 @@ def multitask_path(X, Y, *, l1_ratio, eps, alphas, precompute, Xy, coef_init, ve
             W, gap, _, n_iter = solve_l21(X, Y, l1_reg, l2_reg, X_mean=X_mean,
                                           sample_weight=sample_weight,
                                           col_stats=col_stats, W_pred=W_pred,
+                                          resume=resume if len(alphas) == 1 else None,
                                           **common)
         coefs[..., i] = W
         dual_gaps[i] = gap / n_samples
