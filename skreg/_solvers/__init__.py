@@ -39,7 +39,9 @@ Proximal Newton (logistic)
 ``solve_logistic_pn`` in _prox_newton.py calls _prox_newton_fast.pyx, the
 prox-Newton loop (working sets, backtracking, a KKT stopping criterion) on
 _datafit_logistic.pxd (binary and multinomial loss: value, raw residuals,
-Newton weights).  Each Newton step's weighted least-squares model is the
+Newton weights).  ``logistic_value_residuals`` (_logistic_fast.pyx) is the
+same datafit's value and all its residuals at once, for the lbfgs solver's
+objective.  Each Newton step's weighted least-squares model is the
 quadratic datafit re-weighted (s = p(1 - p)), solved by the same coordinate
 step (_coordinate.pxd's blk_update, the penalty's prox): no copy of it.
 
@@ -66,6 +68,7 @@ from skreg._solvers._design import (
     weighted_gram,
     weighted_mean,
 )
+from skreg._solvers._logistic_fast import logistic_value_residuals
 from skreg._solvers._prox_newton import solve_logistic_pn
 from skreg._solvers._ridge_direct import (
     IllConditionedError,
@@ -96,6 +99,7 @@ __all__ = [
     "select_smallest",
     # proximal Newton (logistic)
     "solve_logistic_pn",
+    "logistic_value_residuals",
     # Ridge
     "single_blas_thread",
     "CenteredDesign",

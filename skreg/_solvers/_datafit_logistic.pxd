@@ -9,8 +9,10 @@
 # residuals dF/deta (the gradient in sample space: X^T of them is the
 # gradient in w), the Newton weights d2F/deta_k^2 (the Hessian's diagonal in
 # sample space, the weights of a prox-Newton step's weighted least-squares
-# model: _datafit_quadratic.pxd with s = these weights).  Header-only (``cdef inline``),
-# cimported by the prox-Newton kernel (_prox_newton_fast.pyx).
+# model: _datafit_quadratic.pxd with s = these weights); and the value with
+# all K rows of residuals at once (_logistic_shift / _logistic_finish, for
+# the lbfgs objective).  Header-only (``cdef inline``), cimported by the prox-Newton
+# kernel (_prox_newton_fast.pyx) and _logistic_fast.pyx (lbfgs).
 from cython cimport floating
 from libc.math cimport exp, log, log1p
 
@@ -109,3 +111,86 @@ cdef inline void _set_eta(const Layout* L, const floating* xv, const floating* W
         for j in range(p):
             if W[k * p + j] != 0.0:
                 _col_axpy(L, xv, NULL, j, W[k * p + j], &eta[k * n])
+
+
+
+
+# The value with all K rows of residuals at once, for a full-gradient solver
+# (lbfgs), in two halves around one vectorised exponential (numpy's, ~10x
+# libm's per entry here) done by the caller: _logistic_shift writes the
+# exponent of each entry into E (float64), the caller sets E = exp(E), and
+# _logistic_finish turns E into the residuals R (X's dtype; E itself when
+# that is float64) and returns F.  Layout here: eta, E and R of shape
+# (n, K), row-major (a sample's K entries together, the layout of X W^T),
+# not the class-major one above.
+
+cdef inline void _logistic_shift(Py_ssize_t n, Py_ssize_t K, const floating* eta,
+                                 double* E) noexcept nogil:
+    """E = the exponents: eta_ik - max_k eta_ik (softmax) or -|eta_i| (K = 1)."""
+    cdef Py_ssize_t i, k
+    cdef double m
+    if K == 1:
+        for i in range(n):
+            E[i] = -eta[i] if eta[i] > 0 else eta[i]
+        return
+    for i in range(n):
+        m = eta[i * K]
+        for k in range(1, K):
+            if eta[i * K + k] > m:
+                m = eta[i * K + k]
+        for k in range(K):
+            E[i * K + k] = eta[i * K + k] - m
+
+
+cdef inline double _logistic_finish(Py_ssize_t n, Py_ssize_t K, const double* y,
+                                    const double* sw, const floating* eta,
+                                    const double* E, floating* R,
+                                    double* R_sum) noexcept nogil:
+    """F(eta); R gets the raw residuals from E = exp(_logistic_shift's).
+
+    R_ik = s_i (p_ik - [y_i = k]) (the residuals of :func:`_logistic_derivs`,
+    every row) and R_sum[k] = sum_i R_ik (the intercepts' gradient).  With
+    e = E: softmax p_ik = e_ik / sum_k e_ik and loss_i = max_k eta_ik +
+    log sum_k e_ik - eta_iy; binary (e = exp(-|eta|)) loss_i = max(eta, 0) +
+    log1p(e) - y eta (:func:`_log1pexp`) and p = 1 / (1 + e) or e / (1 + e)
+    (:func:`_sigmoid`).  R may be E (float64: each entry is read before it is
+    written).  y and s are float64 whatever eta's dtype; the arithmetic and
+    the sums are float64.  Samples of weight 0 add nothing.
+    """
+    cdef Py_ssize_t i, k, c
+    cdef double acc = 0.0, v, e, m, s, r
+    for k in range(K):
+        R_sum[k] = 0.0
+    if K == 1:
+        for i in range(n):
+            if sw[i] == 0.0:
+                R[i] = 0.0
+                continue
+            v = eta[i]
+            e = E[i]
+            acc += sw[i] * ((v if v > 0.0 else 0.0) + log1p(e) - y[i] * v)
+            r = sw[i] * ((1.0 if v >= 0.0 else e) / (1.0 + e) - y[i])
+            R[i] = <floating> r
+            R_sum[0] += r
+        return acc
+    for i in range(n):
+        if sw[i] == 0.0:
+            for k in range(K):
+                R[i * K + k] = 0.0
+            continue
+        m = eta[i * K]
+        s = 0.0
+        for k in range(K):
+            if eta[i * K + k] > m:
+                m = eta[i * K + k]
+            s += E[i * K + k]
+        c = <Py_ssize_t> y[i]
+        acc += sw[i] * (m + log(s) - eta[i * K + c])
+        s = sw[i] / s
+        for k in range(K):
+            r = E[i * K + k] * s
+            if k == c:
+                r -= sw[i]
+            R[i * K + k] = <floating> r
+            R_sum[k] += r
+    return acc

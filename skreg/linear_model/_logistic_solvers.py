@@ -8,7 +8,9 @@ the KKT violation of G (cd) is <= ``tol``: scikit-learn's ``tol`` on the same
 scale.
 
 - ``lbfgs``: scipy's L-BFGS-B, as scikit-learn calls it (gtol=tol,
-  ftol=64 eps, maxls=50); L2 penalties only.
+  ftol=64 eps, maxls=50, its parameter order); L2 penalties only.  The
+  objective is one product per side and the compiled datafit
+  (skreg._solvers.logistic_value_residuals) in between.
 - ``newton-cholesky``: Newton steps with the exact Hessian, Cholesky solves
   and Armijo backtracking; L2 penalties only.
 - ``cd``: proximal Newton (glmnet's IRLS-CD, Friedman, Hastie and Tibshirani
@@ -27,14 +29,11 @@ import scipy.sparse as sp
 from scipy import optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from skreg._solvers import solve_logistic_pn, weighted_gram
+from skreg._solvers import logistic_value_residuals, solve_logistic_pn, weighted_gram
 from skreg.linear_model._logistic_math import (
     data_loss,
-    loss_and_residual,
-    penalty_value,
     raw_predict,
     residual,
-    smooth_grad,
     split_factors,
 )
 from skreg.utils import user_stacklevel
@@ -47,29 +46,80 @@ _CONVERGENCE_HINT = (
 )
 
 
+def _pack(W, b, fit_intercept):
+    """theta = [W^T.ravel(), b]: scikit-learn's order (a feature's K
+    coefficients together, the intercepts last)."""
+    w = W.T.flatten()  # a copy: scipy's iterate never aliases W
+    return np.concatenate([w, b]) if fit_intercept else w
+
+
 def _unpack(theta, n_rows, n_features, fit_intercept):
-    W = theta[: n_rows * n_features].reshape(n_rows, n_features)
+    """(W (n_rows, n_features) C-ordered, b) from :func:`_pack`'s theta."""
+    W = np.ascontiguousarray(theta[: n_rows * n_features].reshape(n_features, n_rows).T)
     b = theta[n_rows * n_features:] if fit_intercept else np.zeros(n_rows)
     return W, b
+
+
+def _lbfgs_objective(X, y, sw, alpha, pf, n_rows, fit_intercept):
+    """theta -> (G, dG/dtheta) for lbfgs, theta as :func:`_pack` makes it.
+
+    Its first n_features * n_rows entries are W^T (n_features, n_rows),
+    C-ordered: eta = X W^T + b and the gradient X^T R are one product each,
+    in place, R the residuals of the compiled datafit
+    (skreg._solvers.logistic_value_residuals).  eta and R live in
+    preallocated buffers of X's dtype (the products run in X's dtype, the
+    datafit's exponentials, arithmetic and sums in float64); the gradient is
+    a new array at each call (scipy may keep the previous one).
+    """
+    n_samples, n_features = X.shape
+    size = n_rows * n_features
+    dtype = X.dtype
+    dense = not sp.issparse(X)
+    XT = X.T
+    y64 = np.ascontiguousarray(y, dtype=np.float64)
+    sw64 = np.ascontiguousarray(sw, dtype=np.float64)
+    eta = np.empty((n_samples, n_rows), dtype=dtype)
+    R = np.empty((n_samples, n_rows), dtype=dtype)
+    work = R if dtype == np.float64 else np.empty((n_samples, n_rows))  # the exps
+    R_sum = np.empty(n_rows)
+    # alpha * pen(W) with l1_ratio = 0: 1/2 sum_jk l2_jk (W^T)_jk^2
+    l2 = None if alpha == 0 else np.broadcast_to(
+        alpha * np.asarray(split_factors(pf)[0], dtype=np.float64)[..., None],
+        (n_features, n_rows))
+
+    def fun(theta):
+        WT = theta[:size].reshape(n_features, n_rows)
+        if dense:
+            np.matmul(X, WT.astype(dtype, copy=False), out=eta)
+        else:
+            eta[...] = X @ WT.astype(dtype, copy=False)
+        if fit_intercept:
+            np.add(eta, theta[size:].astype(dtype, copy=False), out=eta)
+        f = logistic_value_residuals(eta, y64, sw64, R, R_sum, work)
+        grad = np.empty_like(theta)
+        gWT = grad[:size].reshape(n_features, n_rows)
+        if dense and dtype == np.float64:
+            np.matmul(XT, R, out=gWT)
+        else:
+            gWT[...] = XT @ R
+        if l2 is not None:
+            pen = l2 * WT
+            f += 0.5 * float(pen.ravel() @ theta[:size])
+            gWT += pen
+        if fit_intercept:
+            grad[size:] = R_sum
+        return f, grad
+
+    return fun
 
 
 def _lbfgs(X, y, sw, W, b, alpha, l1_ratio, pf, binary, fit_intercept, tol,
            max_iter, verbose, callback=None):
     """scipy's L-BFGS-B; ``callback(W, b)`` (if given) after each iteration."""
     n_rows, n_features = W.shape
+    fun = _lbfgs_objective(X, y, sw, alpha, pf, n_rows, fit_intercept)
 
-    def fun(theta):
-        Wt, bt = _unpack(theta, n_rows, n_features, fit_intercept)
-        eta = raw_predict(X, Wt, bt)
-        f, R = loss_and_residual(eta, y, sw, binary)
-        gW = smooth_grad(X, R, Wt, alpha, 0.0, pf)
-        f += penalty_value(Wt, alpha, 0.0, pf)
-        grad = gW.ravel()
-        if fit_intercept:
-            grad = np.concatenate([grad, R.sum(axis=0)])
-        return f, grad
-
-    theta0 = np.concatenate([W.ravel(), b]) if fit_intercept else W.ravel().copy()
+    theta0 = _pack(W, b, fit_intercept)
     scipy_cb = None if callback is None else (
         lambda xk: callback(*_unpack(xk.copy(), n_rows, n_features, fit_intercept)))
     res = optimize.minimize(
