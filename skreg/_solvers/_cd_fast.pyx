@@ -51,7 +51,7 @@ from skreg._solvers._accelerators cimport ANDERSON_K, RAND_R_MAX, _rand_int, _se
 from skreg._solvers._cd_start cimport _start_state, _take_prediction
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
-from skreg._solvers._extrapolation cimport _anderson_step, _dual_step, _dual_step_ws
+from skreg._solvers._extrapolation cimport _anderson_step, _dual_step, _dual_step_ws, _outer_gap
 from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding, _update_rounding
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
@@ -95,7 +95,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef Py_ssize_t T = pen_block(P)  # a coordinate is a block of T values
     cdef Py_ssize_t j, k, f_iter, epoch = 0, n_active, n_ws, nnz, ws_size = 0
     cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
-    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait, pushed
     cdef floating[::1] r = np.empty(n * T, dtype=dtype)
     cdef floating[::1] norm2 = np.zeros(p, dtype=dtype)
     cdef floating[::1] xs = np.zeros(p, dtype=dtype)
@@ -172,8 +172,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
 
     while True:
         with nogil:
-            gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
-                       NULL, p, &gp)
+            gap = _outer_gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
+                             extrapolate, &rhist[0], &n_rhist, &racc[0], &corr[0], &gp,
+                             &pushed)
             scale = gp.scale
             gap_cand = gap
             gap_own = gap
@@ -182,7 +183,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                 # and priorities use this iteration's best point and its own gap
                 gap = _dual_step(L, xv, sw, xm, y, P, &norm2[0], &r[0], &rhist[0],
                                  &n_rhist, &racc[0], &corr[0], &XtA[0], &gp, gap,
-                                 &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand)
+                                 &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand,
+                                 pushed)
             if epoch > 0 and gap <= tol_abs and dw_ok or (
                     epoch == 0 and not predicted and gap_own <= tol_abs):
                 # a caller's start is accepted as scikit-learn accepts it, on its
