@@ -102,3 +102,26 @@ cdef inline void _gemv_t_1t(int m, int n, const floating* A, int lda, const floa
         _gemv_t(m, min(nb, n - j), <floating> 1.0, A + <Py_ssize_t> j * lda, lda, x,
                 <floating> 0.0, y + j)
         j += nb
+
+
+cdef inline void _gemv2_t_1t(int m, int n, const floating* A, int lda, const floating* x1,
+                             floating* y1, const floating* x2,
+                             floating* y2) noexcept nogil:
+    """y1 = A.T @ x1 and y2 = A.T @ x2 on one thread, streaming A once.
+
+    The column blocks (or columns) of :func:`_gemv_t_1t`, so each product is
+    computed exactly as there; the second reads the block back from cache.
+    """
+    cdef int j = 0, nb
+    if m >= _GEMV_1T:
+        for j in range(n):
+            y1[j] = _dot(m, A + <Py_ssize_t> j * lda, x1)
+            y2[j] = _dot(m, A + <Py_ssize_t> j * lda, x2)
+        return
+    nb = max(1, (<int> _GEMV_1T - 1) // max(m, 1))
+    while j < n:
+        _gemv_t(m, min(nb, n - j), <floating> 1.0, A + <Py_ssize_t> j * lda, lda, x1,
+                <floating> 0.0, y1 + j)
+        _gemv_t(m, min(nb, n - j), <floating> 1.0, A + <Py_ssize_t> j * lda, lda, x2,
+                <floating> 0.0, y2 + j)
+        j += nb

@@ -56,7 +56,9 @@ from skreg._solvers._cd_resume cimport (
 from skreg._solvers._cd_start cimport _start_state, _take_prediction
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
-from skreg._solvers._extrapolation cimport _anderson_step, _dual_step, _dual_step_ws
+from skreg._solvers._extrapolation cimport (
+    _anderson_step, _dual_step, _dual_step_ws, _outer_gap,
+)
 from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding, _update_rounding
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
@@ -107,7 +109,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     # capped fit continued from its w (warm_start) can resume it
     cdef Py_ssize_t updates = 0, budget, sweep, n_ws_all = -1, base = 0
     cdef Py_ssize_t inner_epoch, n_hist = 0, n_free = 0, n_cand = 0, n_rhist = 0
-    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait
+    cdef Py_ssize_t n_cur, n_sub = 0, n_sub_sweeps, next_check, last_check, wait, pushed
     cdef floating[::1] r = np.empty(n * T, dtype=dtype)
     cdef floating[::1] norm2 = np.zeros(p, dtype=dtype)
     cdef floating[::1] xs = np.zeros(p, dtype=dtype)
@@ -218,8 +220,9 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             resumed = False  # a saved loop goes on at the top of its inner loop
         else:
             with nogil:
-                gap = _gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st, &XtA[0],
-                           NULL, p, &gp)
+                gap = _outer_gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
+                                 &XtA[0], extrapolate, &rhist[0], &n_rhist, &racc[0],
+                                 &corr[0], &gp, &pushed)
                 scale = gp.scale
                 gap_cand = gap
                 gap_own = gap
@@ -228,7 +231,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     # and priorities use this iteration's best point and its own gap
                     gap = _dual_step(L, xv, sw, xm, y, P, &norm2[0], &r[0], &rhist[0],
                                      &n_rhist, &racc[0], &corr[0], &XtA[0], &gp, gap,
-                                     &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand)
+                                     &d_best, dual_u, dual_corr, &prio, &scale, &gap_cand,
+                                     pushed)
                 if updates > 0 and gap <= tol_abs and dw_ok or (
                         updates == 0 and not predicted and gap_own <= tol_abs):
                     # a caller's start is accepted as scikit-learn accepts it, on its

@@ -10,7 +10,7 @@
 from cython cimport floating
 from libc.stdint cimport int32_t
 
-from skreg._solvers._blas cimport _axpy, _dot, _gemv_t_1t
+from skreg._solvers._blas cimport _axpy, _dot, _gemv2_t_1t, _gemv_t_1t
 
 
 ctypedef struct Layout:
@@ -202,6 +202,25 @@ cdef inline void _correlations(const Layout* L, const floating* xv, const floati
         out[j] = _col_dot(L, xv, j, v)
         if L.centered:
             out[j] -= xm[j] * vsum
+
+
+cdef inline void _correlations2(const Layout* L, const floating* xv, const floating* xm,
+                                const floating* v, floating vsum, const floating* u,
+                                floating usum, floating* out_v,
+                                floating* out_u) noexcept nogil:
+    """:func:`_correlations` of v and of u over every feature, X read once."""
+    cdef Py_ssize_t j, p = L.n_features
+    if not L.sparse:
+        _gemv2_t_1t(<int> L.n_samples, <int> p, xv, <int> L.n_samples, v, out_v, u,
+                    out_u)
+    else:
+        for j in range(p):
+            out_v[j] = _col_dot(L, xv, j, v)
+            out_u[j] = _col_dot(L, xv, j, u)
+    if L.centered:
+        for j in range(p):
+            out_v[j] -= xm[j] * vsum
+            out_u[j] -= xm[j] * usum
 
 
 cdef inline void _set_coef(const Layout* L, const floating* xv, const floating* sw,

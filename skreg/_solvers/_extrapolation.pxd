@@ -10,10 +10,13 @@ from libc.stdint cimport int32_t
 
 from skreg._solvers._accelerators cimport ANDERSON_K, _anderson, _push_extrapolate
 from skreg._solvers._coordinate cimport blk_set
-from skreg._solvers._datafit_quadratic cimport Layout, Resid
-from skreg._solvers._gap cimport _dual_value, _primal
-from skreg._solvers._penalties cimport pen_block, penalty_t
-from skreg._solvers._penalty_enet cimport GapParts
+from skreg._solvers._blas cimport _dot
+from skreg._solvers._datafit_quadratic cimport (
+    Layout, Resid, _correlations2, _fold, _resid_norm2,
+)
+from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _primal
+from skreg._solvers._penalties cimport pen_block, pen_gap, penalty_t
+from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
 
 
 cdef inline bint _anderson_step(
@@ -51,13 +54,43 @@ cdef inline bint _anderson_step(
     return False
 
 
+cdef inline double _outer_gap(
+        const Layout* L, const floating* xv, const floating* sw, const floating* xm,
+        const floating* y, const floating* w, const penalty_t* P, const floating* norm2,
+        floating* r, Resid* st, floating* XtA, bint extrapolate, floating* rhist,
+        Py_ssize_t* n_rhist, floating* racc, floating* corr, GapParts* gp,
+        Py_ssize_t* pushed) noexcept nogil:
+    """The outer loop's full gap (:func:`_gap`, XtA filled for every feature).
+
+    With dual extrapolation of a single task, the residual joins the history
+    first and the extrapolated point's correlations (into ``corr``) come
+    from the same pass over X as the residual's: on a wide X that pass is
+    most of an outer iteration.  ``pushed`` tells :func:`_dual_step` what is
+    done: -1 nothing, 0 the push (no extrapolated point), 1 push and ``corr``.
+    """
+    cdef Py_ssize_t i, n = L.n_samples
+    cdef floating usum = 0.0
+    pushed[0] = -1
+    if penalty_t is EnetPenalty:
+        if extrapolate:
+            _fold(L, sw, r, st)
+            pushed[0] = _push_extrapolate(rhist, n_rhist, n, r, racc)
+            if pushed[0] == 1:
+                for i in range(n):
+                    usum += racc[i]
+                _correlations2(L, xv, xm, r, <floating> st.rsum, racc, usum, XtA, corr)
+                return pen_gap(P, L.n_features, NULL, L.n_features, w, norm2,
+                               _resid_norm2(L, sw, r), _dot(<int> n, r, y), XtA, gp)
+    return _gap(L, xv, sw, xm, y, w, P, norm2, r, st, XtA, NULL, L.n_features, gp)
+
+
 cdef inline double _dual_step(
         const Layout* L, const floating* xv, const floating* sw, const floating* xm,
         const floating* y, const penalty_t* P, const floating* norm2, const floating* r,
         floating* rhist, Py_ssize_t* n_rhist, floating* racc, floating* corr,
         floating* XtA, const GapParts* gp, double gap, double* d_best,
         floating* dual_u, floating* dual_corr, floating** prio, double* scale,
-        double* gap_cand) noexcept nogil:
+        double* gap_cand, Py_ssize_t pushed) noexcept nogil:
     """The stopping gap from the best dual value seen so far; returns it.
 
     ``gap`` is the residual's own gap (XtA its correlations).  The residual
@@ -65,12 +98,19 @@ cdef inline double _dual_step(
     better one gives this iteration's screening and priorities (``prio``,
     ``scale``, ``gap_cand``).  A new best dual value is kept in ``d_best`` and,
     when ``dual_u`` is given, the point and its correlations are handed on.
+    ``pushed``: what :func:`_outer_gap` did already (-1: nothing).
     """
     cdef Py_ssize_t i, j, n = L.n_samples, p = L.n_features, T = pen_block(P)
     cdef double d_cand = gp.primal - gap + 0.5 * gp.unpen, d_acc, scale_acc
     prio[0] = XtA
-    if _push_extrapolate(rhist, n_rhist, n * T, r, racc):
-        d_acc = _dual_value(L, xv, sw, xm, y, P, norm2, racc, NULL, p, corr, &scale_acc)
+    if pushed < 0:
+        pushed = _push_extrapolate(rhist, n_rhist, n * T, r, racc)
+        if pushed:
+            d_acc = _dual_value(L, xv, sw, xm, y, P, norm2, racc, NULL, p, corr,
+                                &scale_acc)
+    elif pushed:
+        d_acc = _dual_from_corr(L, sw, y, P, norm2, racc, corr, NULL, p, &scale_acc)
+    if pushed:
         if d_acc > d_cand:
             d_cand = d_acc
             prio[0] = corr

@@ -252,7 +252,9 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
         else:
             self.coef_, self.dual_gap_, self.n_iter_ = coef, dual_gaps, n_iters
         if self.fit_intercept:
-            self.intercept_ = y_offset - X_offset @ self.coef_.T
+            # einsum, not a BLAS dot (threaded above 10000 features, see _paths)
+            self.intercept_ = y_offset - np.einsum("j,...j->...", X_offset,
+                                                   self.coef_)
         else:
             self.intercept_ = 0.0
         if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):

@@ -312,7 +312,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         if alphas[0] >= (1 - 1e-8) * a_max:
             w = unpenalised_fit(X, y, X_mean, sample_weight, penalty_factor,
                                 positive)[0].astype(dtype)
-    y_norm2 = float(y @ y if sample_weight is None else (sample_weight * y) @ y)
+    # only the Gram kernel needs y^T S y; einsum, not a BLAS dot: OpenBLAS threads
+    # a dot above 10000 entries, and its second thread stalls on a busy machine
+    y_norm2 = None if gram is None else float(
+        np.einsum("i,i->", y, y) if sample_weight is None
+        else np.einsum("i,i,i->", sample_weight, y, y))
     col_stats = {}  # column norms and sums, computed once for the whole path
     for i, alpha in enumerate(alphas):
         # the kernels work on n_samples times scikit-learn's objective
