@@ -33,7 +33,7 @@ Method (the equal-accuracy protocol of issue 13):
 * Anchors: scikit-learn liblinear (binary; it penalises its intercept, so it
   may not reach the target) and saga; celer.LogisticRegression (binary, no
   intercept: it is judged on the problem without one) and
-  skglm.SparseLogisticRegression (binary, alpha = 1 / (C n)).
+  skglm.SparseLogisticRegression (binary, L1 and elastic net, alpha = 1 / (C n)).
 
 Ratios are meaningful only within one run; say so when quoting them.
 """
@@ -121,14 +121,17 @@ def solvers(binary, l1_ratio):
                      max_iter=100_000).fit(X, y)
             return m.coef_, m.intercept_
         out["sklearn-liblinear"] = liblinear
-        if available("skglm"):
-            def skglm_fit(X, y, C, tol):
-                from skglm import SparseLogisticRegression
-                m = SparseLogisticRegression(alpha=1.0 / (C * X.shape[0]), tol=tol,
-                                             fit_intercept=True, max_iter=1000)
-                m.fit(X, y)
-                return m.coef_, m.intercept_
-            out["skglm"] = skglm_fit
+    if binary and available("skglm"):
+        # skglm: (1/n) sum logloss + alpha (l1_ratio |w|_1 + (1 - l1_ratio)/2 |w|^2),
+        # which is ours divided by C n.
+        def skglm_fit(X, y, C, tol):
+            from skglm import SparseLogisticRegression
+            m = SparseLogisticRegression(alpha=1.0 / (C * X.shape[0]), l1_ratio=l1_ratio,
+                                         tol=tol, fit_intercept=True, max_iter=1000)
+            m.fit(X, y)
+            return m.coef_, m.intercept_
+        out["skglm"] = skglm_fit
+    if binary and l1_ratio == 1.0:
         if available("celer"):
             def celer_fit(X, y, C, tol):
                 from celer import LogisticRegression

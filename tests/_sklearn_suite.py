@@ -129,12 +129,6 @@ DELIBERATE: dict[str, str] = {
         "Ridge reports n_iter_ for every solver (1 for a direct solve), so that "
         "check_estimator passes with no expected failure (SPEC); scikit-learn's "
         "Ridge reports None for 'svd'/'cholesky'/'sparse_cg'.",
-    f"{CD}::test_sparse_dense_descent_paths[*-2-lasso_path]":
-        "2-D (multi-task) lasso_path at tol=1e-10: skreg's dense and sparse answers "
-        "are each closer to the exact path than scikit-learn's (max error 1.56e-10 / "
-        "1.48e-10 vs 1.61e-10), but not the same unconverged iterate: rounding "
-        "steers screening and working sets, so a 3.1e-5 coefficient differs by "
-        "7.9e-11 (2.5e-6 rel.), past the test's rtol=1e-7.",
     f"{CD}::test_elasticnet_precompute_gram_weighted_samples":
         "precompute=<Gram> (+ sample_weight) runs the Gram kernel, precompute=False "
         "the accelerated X kernel: the same problem, not the same unconverged "

@@ -104,9 +104,9 @@ def test_at_least_as_accurate_as_sklearn_ill_conditioned(l1_ratio, tol):
 def test_path_is_as_accurate_as_sklearn_at_a_tight_tol(l1_ratio):
     """Check that a 2-D path at tol=1e-10, dense and sparse, is as close to w* as sklearn's.
 
-    The better behaviour behind the deliberate difference
-    ``test_sparse_dense_descent_paths[*-2-*]``: dense and sparse X agree to
-    the solver's accuracy, each as close to the exact path as scikit-learn's.
+    Beside scikit-learn's ``test_sparse_dense_descent_paths[*-2-*]`` (dense
+    and sparse X give the same path): each is also as close to the exact path
+    as scikit-learn's.
     """
     X, Y, _ = _ill_conditioned(13, n_targets=2)
     kw = dict(l1_ratio=l1_ratio, alphas=np.geomspace(1.0, 1e-3, 8))

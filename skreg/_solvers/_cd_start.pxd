@@ -5,7 +5,7 @@ from cython cimport floating
 
 from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _col_stats
-from skreg._solvers._gap cimport _primal
+from skreg._solvers._gap cimport _primal, _primal_lower
 from skreg._solvers._penalties cimport pen_block, pen_excluded, pen_free, penalty_t
 
 
@@ -79,7 +79,7 @@ cdef inline bint _take_prediction(
         blk_set(L, xv, sw, xm, xs, P, w, j, &w_pred[j * T] if norm2[j] > 0.0 else NULL,
                 True, r, st, buf)
     p_new = _primal(L, sw, r, st, w, P, NULL, p)
-    if p_new < p_old:
+    if _primal_lower(L, P, w, p_new, p_old):
         return True
     for j in range(p):
         blk_set(L, xv, sw, xm, xs, P, w, j, &w_keep[j * T], False, r, st, buf)

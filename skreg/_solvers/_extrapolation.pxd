@@ -14,7 +14,7 @@ from skreg._solvers._blas cimport _dot
 from skreg._solvers._datafit_quadratic cimport (
     Layout, Resid, _correlations2, _fold, _resid_norm2,
 )
-from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _primal
+from skreg._solvers._gap cimport _dual_from_corr, _dual_value, _gap, _primal, _primal_lower
 from skreg._solvers._penalties cimport pen_block, pen_gap, penalty_t
 from skreg._solvers._penalty_enet cimport EnetPenalty, GapParts
 
@@ -47,7 +47,7 @@ cdef inline bint _anderson_step(
             w_prev[k * T + t] = w[j * T + t]
         blk_set(L, xv, sw, xm, xs, P, w, j, &w_acc[k * T], True, r, st, buf)
     p_new = _primal(L, sw, r, st, w, P, ws, n_ws)
-    if p_new < p_old:
+    if _primal_lower(L, P, w, p_new, p_old):
         return True
     for k in range(n_ws):
         blk_set(L, xv, sw, xm, xs, P, w, ws[k], &w_prev[k * T], False, r, st, buf)

@@ -176,3 +176,19 @@ cdef inline double _primal(const Layout* L, const floating* sw, floating* r, Res
     else:
         return pen_primal(P, _resid_norm2_blk(L, sw, r, st, P.n_tasks), w, feats,
                           n_feats, L.n_features)
+
+
+cdef inline bint _primal_lower(const Layout* L, const penalty_t* P, const floating* w,
+                               double p_new, double p_old) noexcept nogil:
+    """Whether a candidate's objective is below the current one by more than rounding.
+
+    Both come from :func:`_primal`: sums of n (x n_tasks) rounded terms, each
+    off by up to about (4 sqrt(n) + 16) eps times the total.  A candidate
+    (an extrapolated or predicted point) better only within that noise is
+    no better; accepted on noise, the choice would follow the rounding of
+    one BLAS or another (dense and sparse X would then stop on different
+    iterates).  ``w`` (unused) gives the dtype.
+    """
+    cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
+    cdef double n = <double> L.n_samples * pen_block(P)
+    return p_new < p_old - (4.0 * sqrt(n) + 16.0) * eps * fabs(p_old)
