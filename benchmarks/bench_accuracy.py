@@ -26,8 +26,10 @@ alpha = alpha_max / 10 and / 100, fit_intercept=True:
    ``coef`` = ||w - w*||_2 / ||w*||_2 and ``obj`` = (P(w, b) - P(w*, b*)) / P0,
    with P scikit-learn's objective and P0 its value at w = 0.
 2. A row passes when skreg's coef and obj are each <= scikit-learn's, up to a
-   rounding floor of 1e-12 (both below it count as equal) and a relative tie
-   of 1e-9 (on tiny problems both libraries can run the same epochs).
+   rounding floor of 1e-12 (both below it count as equal), a relative tie
+   of 1e-9 and an absolute one of 1e-14 (on tiny problems both libraries can
+   run the same epochs to the same gap; their errors then differ by a few
+   dozen ulps of ||w*||, e.g. 5.11671113e-9 vs 5.11671111e-9 on diabetes).
 
 The table has one row per (problem, model, alpha, tol); the summary line
 counts the rows where skreg is less accurate than scikit-learn.
@@ -54,6 +56,7 @@ MODELS = {"lasso": 1.0, "enet": 0.5}
 TOLS = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]
 FLOOR = 1e-12
 TIE = 1e-9      # identical iterates (tiny problems) differ only in the last digits
+ULPS = 1e-14    # ... by a few dozen ulps of ||w*|| (or P0): rounding, not accuracy
 REAL = tuple(REAL_PROBLEMS)
 
 
@@ -79,7 +82,7 @@ def fit(lib, model, alpha, l1_ratio, tol, X, y, skreg_cls, max_iter=100_000):
 def at_least_as_accurate(row):
     """skreg's coef and obj errors <= scikit-learn's (ties within rounding count)."""
     return all(max(row[f"skreg_{m}"], FLOOR)
-               <= max(row[f"sklearn_{m}"], FLOOR) * (1.0 + TIE)
+               <= max(row[f"sklearn_{m}"], FLOOR) * (1.0 + TIE) + ULPS
                for m in ("coef", "obj"))
 
 

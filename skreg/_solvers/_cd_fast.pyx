@@ -148,7 +148,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                     else 2.220446049250313e-16)
     cdef uint32_t seed = <uint32_t> rng.randint(1, RAND_R_MAX)
     cdef bint converged = False, ws_is_all = True, predicted = False, full, was_full
-    cdef bint same_all, resumed = False, spent = False, dw_end
+    cdef bint same_all, resumed = False, spent = False, dw_end, xta_known = False
     # scikit-learn's second stop test (when opt.dw_tol >= 0): the last sweep
     # over the working set moved no coefficient by more than
     # dw_tol * max|w| (floored at a few ulps, below which an update is rounding)
@@ -166,10 +166,12 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     with nogil:
         # column statistics, the residual of the initial w, a path's prediction
         y_norm2 = _start_state(L, xv, sw, xm, y, &w[0], P, stats, opt.stats_known,
-                               &r[0], &xs[0], &norm2[0], st, &n_free)
+                               &r[0], &xs[0], &norm2[0], st, &n_free, &XtA[0],
+                               &xta_known)
         if w_pred != NULL:
             predicted = _take_prediction(L, xv, sw, xm, &xs[0], P, &w[0], w_pred,
                                          &w_keep[0], &norm2[0], &r[0], st, &buf[0])
+            xta_known = xta_known and not predicted
         tol_abs = tol * y_norm2
         if extrapolate and opt.dual_known:
             # a path's previous best dual point, rescaled to this alpha: for a
@@ -214,6 +216,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             w_acc = np.empty(n_ws * T, dtype=dtype)
             w_ws_prev = np.empty(n_ws * T, dtype=dtype)
         resumed = True
+        xta_known = False  # the saved residual is not the start's
 
     while True:
         if resumed:
@@ -222,7 +225,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
             with nogil:
                 gap = _outer_gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
                                  &XtA[0], extrapolate, &rhist[0], &n_rhist, &racc[0],
-                                 &corr[0], &gp, &pushed)
+                                 &corr[0], &gp, &pushed, xta_known)
+                xta_known = False
                 scale = gp.scale
                 gap_cand = gap
                 gap_own = gap

@@ -3,6 +3,7 @@
 # is better.  Header-only, generic over the penalty (fused penalty_t).
 from cython cimport floating
 
+from skreg._solvers._blas cimport _dot
 from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _col_stats
 from skreg._solvers._gap cimport _primal, _primal_lower
@@ -13,7 +14,7 @@ cdef inline double _start_state(
         const Layout* L, const floating* xv, const floating* sw, const floating* xm,
         const floating* y, floating* w, const penalty_t* P, floating* stats,
         bint stats_known, floating* r, floating* xs, floating* norm2, Resid* st,
-        Py_ssize_t* n_free) noexcept nogil:
+        Py_ssize_t* n_free, floating* XtA, bint* xta_filled) noexcept nogil:
     """Column statistics and the residual state for the initial w; returns y^T S y.
 
     xs_j = sum s x_j and norm2_j = sum s (x_j - m_j)^2, read from a path's
@@ -21,11 +22,22 @@ cdef inline double _start_state(
     given).  The residual r (T x n) becomes S y and then follows w, whose
     coordinates on a constant column or an excluded feature are zeroed.
     ``n_free`` receives the number of unpenalised features.
+
+    A cold start (w = 0) on dense unweighted X of one task also gets the first
+    gap's correlations XtA_j = x~_j^T y from the statistics' pass, while the
+    column is in cache (``xta_filled``): a pass over X less.
     """
     cdef Py_ssize_t n = L.n_samples, p = L.n_features, T = pen_block(P)
     cdef Py_ssize_t i, j, t
     cdef floating v
-    cdef double y_norm2 = 0.0
+    cdef double y_norm2 = 0.0, ysum = 0.0
+    cdef bint fill = not stats_known and not L.sparse and not L.weighted and T == 1
+    if fill:
+        for j in range(p * T):
+            if w[j] != 0.0:
+                fill = False
+                break
+    xta_filled[0] = False
     st.s_total = 0.0
     for i in range(n):
         st.s_total += sw[i] if L.weighted else 1.0
@@ -39,6 +51,8 @@ cdef inline double _start_state(
             norm2[j] = stats[p + j]
         else:
             _col_stats(L, xv, sw, xm, j, r, <floating> st.s_total, &xs[j], &norm2[j])
+            if fill:
+                XtA[j] = _dot(<int> n, xv + j * n, y)  # centred below
             if stats != NULL:
                 stats[j] = xs[j]
                 stats[p + j] = norm2[j]
@@ -52,6 +66,12 @@ cdef inline double _start_state(
             r[t * n + i] = v * y[t * n + i]
             y_norm2 += v * y[t * n + i] * y[t * n + i]
             st[t].rsum += r[t * n + i]
+    if fill:
+        if L.centered:
+            ysum = st.rsum
+            for j in range(p):
+                XtA[j] -= xm[j] * ysum
+        xta_filled[0] = True
     for j in range(p):
         if blk_nonzero(P, w, j):
             if norm2[j] == 0.0 or pen_excluded(P, j):

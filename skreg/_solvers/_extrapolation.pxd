@@ -59,8 +59,11 @@ cdef inline double _outer_gap(
         const floating* y, const floating* w, const penalty_t* P, const floating* norm2,
         floating* r, Resid* st, floating* XtA, bint extrapolate, floating* rhist,
         Py_ssize_t* n_rhist, floating* racc, floating* corr, GapParts* gp,
-        Py_ssize_t* pushed) noexcept nogil:
+        Py_ssize_t* pushed, bint xta_known) noexcept nogil:
     """The outer loop's full gap (:func:`_gap`, XtA filled for every feature).
+
+    ``xta_known``: XtA holds X~^T S R already (a cold start's, from the column
+    statistics' pass), so X is not read.
 
     With dual extrapolation of a single task, the residual joins the history
     first and the extrapolated point's correlations (into ``corr``) come
@@ -81,6 +84,10 @@ cdef inline double _outer_gap(
                 _correlations2(L, xv, xm, r, <floating> st.rsum, racc, usum, XtA, corr)
                 return pen_gap(P, L.n_features, NULL, L.n_features, w, norm2,
                                _resid_norm2(L, sw, r), _dot(<int> n, r, y), XtA, gp)
+        if xta_known:
+            _fold(L, sw, r, st)
+            return pen_gap(P, L.n_features, NULL, L.n_features, w, norm2,
+                           _resid_norm2(L, sw, r), _dot(<int> n, r, y), XtA, gp)
     return _gap(L, xv, sw, xm, y, w, P, norm2, r, st, XtA, NULL, L.n_features, gp)
 
 

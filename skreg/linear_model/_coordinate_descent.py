@@ -5,6 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
@@ -153,6 +154,13 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
     def _l1_ratio(self):
         return self.l1_ratio
 
+    def _validate_data_full(self, X, y):
+        return validate_data(
+            self, X, check_numeric_target(y), accept_sparse="csc", order="F",
+            dtype=[np.float64, np.float32], copy=False, multi_output=True,
+            y_numeric=True,
+        )
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model by coordinate descent.
@@ -179,14 +187,17 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
                 "With alpha=0, this algorithm does not converge well. You are "
                 "advised to use the LinearRegression estimator", stacklevel=user_stacklevel(),
             )
+        X_in, y_in = X, y
+        # with an intercept and no weights, X's finiteness is read off its
+        # column means (NaN and inf propagate through numpy's sums): one pass
+        # over X less than a separate scan
+        scan_later = check_input and self.fit_intercept and sample_weight is None
         if check_input:
-            Xy = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F")
+            Xy = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F",
+                                   finite_x=not scan_later)
             if Xy is None:
-                Xy = validate_data(
-                    self, X, check_numeric_target(y), accept_sparse="csc", order="F",
-                    dtype=[np.float64, np.float32], copy=False, multi_output=True,
-                    y_numeric=True,
-                )
+                scan_later = False
+                Xy = self._validate_data_full(X, y)
             X, y = Xy
             y = np.asarray(y, dtype=X.dtype)  # validated above: only X's dtype
         elif sp.issparse(X) and X.format != "csc":
@@ -196,6 +207,9 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
         sw = _normalize_sample_weight(sample_weight, X, dtype)
         pf = _validate_penalty_factor(self.penalty_factor, n_features, dtype)
         X_mean, y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
+        if scan_later and not get_config()["assume_finite"] and not np.isfinite(
+                X_mean).all():
+            self._validate_data_full(X_in, y_in)  # raises scikit-learn's error
         X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
 
         precompute = gram_decision(self.precompute, X, X_mean)
