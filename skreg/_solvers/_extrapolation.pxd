@@ -75,17 +75,14 @@ cdef inline double _outer_gap(
     cdef floating usum = 0.0
     pushed[0] = -1
     if penalty_t is EnetPenalty:
+        _fold(L, sw, r, st)
         if extrapolate:
-            _fold(L, sw, r, st)
             pushed[0] = _push_extrapolate(rhist, n_rhist, n, r, racc)
             if pushed[0] == 1:
                 for i in range(n):
                     usum += racc[i]
                 _correlations2(L, xv, xm, r, <floating> st.rsum, racc, usum, XtA, corr)
-                return pen_gap(P, L.n_features, NULL, L.n_features, w, norm2,
-                               _resid_norm2(L, sw, r), _dot(<int> n, r, y), XtA, gp)
-        if xta_known:
-            _fold(L, sw, r, st)
+        if pushed[0] == 1 or xta_known:  # XtA filled: no pass over X for _gap's
             return pen_gap(P, L.n_features, NULL, L.n_features, w, norm2,
                            _resid_norm2(L, sw, r), _dot(<int> n, r, y), XtA, gp)
     return _gap(L, xv, sw, xm, y, w, P, norm2, r, st, XtA, NULL, L.n_features, gp)
