@@ -59,7 +59,9 @@ from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
 from skreg._solvers._extrapolation cimport (
     _anderson_step, _dual_step, _dual_step_ws, _outer_gap,
 )
-from skreg._solvers._gap cimport _dual_from_corr, _gap, _gap_rounding, _update_rounding
+from skreg._solvers._gap cimport (
+    _dual_from_corr, _gap, _gap_rounding, _primal, _update_rounding,
+)
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
 )
@@ -160,6 +162,15 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     # the updates that trigger an early gap check: tol's, until the gap alone
     # is met (then the updates are what is waited for)
     cdef double trig_tol = tol, dw_floor = 0.0  # updates rounding can make
+    # a full gap that met tol while the updates were still large: its dual
+    # value (d_cert) is a lower bound for every later w, and the sweeps since
+    # only lowered P(w), so once the updates are small P(w) - d_cert, from the
+    # residual alone, certifies the stop without another pass over X.  Only
+    # for a true dual value: an L1 part (alpha = 0 "gaps" are gradient
+    # norms), no unpenalised features (their part of the gap follows w)
+    cdef bint cert = False
+    cdef double d_cert = -INFINITY, p_now
+    cdef Py_ssize_t updates_cert = 0
     cdef bint screening = opt.screening and pen_sparse(P)
     cdef bint working_set = opt.working_set and pen_sparse(P)
 
@@ -219,8 +230,19 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
         xta_known = False  # the saved residual is not the start's
 
     while True:
+        p_now = INFINITY
+        if not resumed and cert and dw_ok and updates > updates_cert:
+            with nogil:
+                p_now = _primal(L, sw, &r[0], st, &w[0], P, NULL, p)
         if resumed:
             resumed = False  # a saved loop goes on at the top of its inner loop
+        elif p_now - d_cert <= tol_abs:
+            gap = p_now - d_cert  # the certificate of the earlier full gap
+            converged = True
+            if opt.verbose:
+                print(f"[cd] {updates} updates: gap {gap:.3e} (tol {tol_abs:.3e}) "
+                      f"by the last full gap's dual value")
+            break
         else:
             with nogil:
                 gap = _outer_gap(L, xv, sw, xm, y, &w[0], P, &norm2[0], &r[0], st,
@@ -249,6 +271,11 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     # alone leaves the coefficients far less accurate than tol says
                     converged = True
                 elif not spent:
+                    if gap <= tol_abs and gp.unpen == 0.0 and n_free == 0 and (
+                            pen_sparse(P)):
+                        cert = True
+                        d_cert = max(d_cert, gp.primal - gap)
+                        updates_cert = updates
                     # Gap Safe screening, then the priorities for the working set
                     # (_working_set.pxd).  The radius comes from a certified bound:
                     # the computed gap, clipped at 0, plus what rounding can hide (a
