@@ -58,7 +58,13 @@ _sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
 # --- coordinate descent ------------------------------------------------------
 # --- Ridge: the centered design, direct / iterative / leave-one-out solvers, SAG
 from skreg._solvers._blas_threads import single_blas_thread
-from skreg._solvers._cd import solve_enet, solve_enet_gram, solve_l21, solve_l21_gram
+from skreg._solvers._cd import (
+    dense_start_stats,
+    solve_enet,
+    solve_enet_gram,
+    solve_l21,
+    solve_l21_gram,
+)
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
 from skreg._solvers._design import (
@@ -91,6 +97,7 @@ from skreg._solvers._sag import auto_step_size, sag_solve
 # see them as the package's interface.
 __all__ = [
     # coordinate descent
+    "dense_start_stats",
     "solve_enet",
     "solve_enet_gram",
     "solve_l21",

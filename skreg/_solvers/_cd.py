@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
 from skreg._solvers._cd_fast import (
+    dense_col_stats,
     enet_cd_dense,
     enet_cd_sparse,
     l21_cd_dense,
@@ -341,6 +342,22 @@ def _keep_resume(common, resume):
         resume.update(common["state_out"])
 
 
+def dense_start_stats(X, y):
+    """Column means of a dense unweighted Fortran X, with a kernel's start state.
+
+    One read of X gives the means (the values of ``X.mean(axis=0)``) and the
+    column statistics and correlations x_j^T y that :func:`solve_enet` would
+    otherwise compute in a second pass.  Returns ``(X_mean, col_stats)``:
+    pass ``col_stats`` to the fits on this X and y (an ``enet_path`` over
+    them, or a single one).
+    """
+    n_features = X.shape[1]
+    stats = np.empty(2 * n_features, dtype=X.dtype)
+    xty = np.empty(n_features, dtype=X.dtype)
+    X_mean = dense_col_stats(X, y, stats, xty)
+    return X_mean, {"stats": stats, "known": True, "xty": xty}
+
+
 def _attach_path_state(common, col_stats, n_samples, n_features, block, dtype, lasso):
     """Hand a path's carried state (column statistics, Lasso dual point) to a kernel.
 
@@ -356,6 +373,8 @@ def _attach_path_state(common, col_stats, n_samples, n_features, block, dtype, l
         col_stats["known"] = False
     common["col_stats"] = col_stats["stats"]
     common["col_stats_known"] = col_stats["known"]
+    if "xty" in col_stats:
+        common["col_xty"] = col_stats["xty"]
     if lasso and lasso_dual_extrapolated(n_samples, n_features):
         if "dual_u" not in col_stats:
             col_stats["dual_u"] = np.empty(n_samples * block, dtype=dtype)

@@ -44,6 +44,7 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] dual_u = options.get("dual_u")
     cdef floating[::1] dual_corr = options.get("dual_corr")
     cdef floating[::1] w_pred = options.get("w_pred")
+    cdef floating[::1] xty = options.get("col_xty")
     if y.shape[0] != L.n_samples * T or w.shape[0] != L.n_features * T:
         raise ValueError(f"y and w must have lengths {L.n_samples * T} and "
                          f"{L.n_features * T}")
@@ -63,7 +64,35 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
                      _buf_ptr(dual_u, L.n_samples * T, "dual_u"),
                      _buf_ptr(dual_corr, L.n_features * T, "dual_corr"),
                      _buf_ptr(w_pred, L.n_features * T, "w_pred"),
+                     _buf_ptr(xty, L.n_features, "col_xty") if opt.stats_known else NULL,
                      options.get("state_in"), options.get("state_out"))
+
+
+def dense_col_stats(const floating[::1, :] X, const floating[::1] y,
+                    floating[::1] stats, floating[::1] xty):
+    """The column pass of a cold start on dense unweighted X, with the means.
+
+    Fills ``stats`` (2 p: column sums, then centred squared norms) and
+    ``xty`` (p: x_j^T y) as :func:`enet_cd_dense` would from its first read
+    of X, and returns the column means (numpy's pairwise sums, the values of
+    ``X.mean(axis=0)``), all from one read of each column.  Handed to the
+    kernel as ``col_stats`` (known) and ``col_xty``, they save it the pass
+    over X that the means would otherwise cost first.
+    """
+    if floating is float:
+        dtype = np.float32
+    else:
+        dtype = np.float64
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    if y.shape[0] != n or stats.shape[0] != 2 * p or xty.shape[0] != p:
+        raise ValueError(f"y, stats and xty must have lengths {n}, {2 * p} and {p}")
+    cdef floating[::1] xm = np.zeros(p, dtype=dtype)
+    cdef floating[::1] ones = np.ones(n, dtype=dtype)
+    cdef Layout L = _layout(n, p, NULL, NULL, False, True)
+    if n > 0 and p > 0:
+        with nogil:
+            _dense_stats(&L, &X[0, 0], &y[0], &xm[0], &stats[0], &xty[0], &ones[0])
+    return np.asarray(xm)
 
 
 def enet_cd_dense(floating[::1] w, double alpha, double beta,

@@ -53,7 +53,7 @@ from skreg._solvers._cd_resume cimport (
     I_NACTIVE, I_NEXT, I_NHIST, I_NRHIST, I_NSUB, I_NSUBSW, I_NWS, I_NWS_ALL, I_SEED, I_UPDATES,
     I_WAIT, I_WSALL, _load_resid, _save_state, _state_fits,
 )
-from skreg._solvers._cd_start cimport _start_state, _take_prediction
+from skreg._solvers._cd_start cimport _dense_stats, _start_state, _take_prediction
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
 from skreg._solvers._extrapolation cimport (
@@ -89,13 +89,14 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                       const floating* xm, const floating* y, floating[::1] w,
                       const penalty_t* P, Options* opt, object rng, floating* stats,
                       floating* dual_u, floating* dual_corr, const floating* w_pred,
-                      dict state_in, dict state_out):
+                      const floating* xty, dict state_in, dict state_out):
     """The outer loop (gap, screening, working set) around the inner CD sweeps.
 
     ``stats`` (2 p), ``dual_u`` (n), ``dual_corr`` (p) are a path's buffers
     (column statistics; the best Lasso dual point and its correlations), read
     when ``opt.stats_known`` / ``opt.dual_known``; ``w_pred`` an alternative
-    start.  Any of them may be NULL.
+    start; ``xty`` (p) the products x_j^T y that came with known statistics.
+    Any of them may be NULL.
     """
     if floating is float:
         dtype = np.float32
@@ -178,7 +179,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
         # column statistics, the residual of the initial w, a path's prediction
         y_norm2 = _start_state(L, xv, sw, xm, y, &w[0], P, stats, opt.stats_known,
                                &r[0], &xs[0], &norm2[0], st, &n_free, &XtA[0],
-                               &xta_known)
+                               &xta_known, xty)
         if w_pred != NULL:
             predicted = _take_prediction(L, xv, sw, xm, &xs[0], P, &w[0], w_pred,
                                          &w_keep[0], &norm2[0], &r[0], st, &buf[0])

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from skreg._objectives import normalize_weights
-from skreg._solvers import weighted_mean
+from skreg._solvers import dense_start_stats, weighted_mean
 from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
 
 
@@ -49,6 +49,23 @@ def _preprocess(X, y, fit_intercept, sample_weight):
         X_offset = np.zeros(X.shape[1], dtype=X.dtype)
         X_mean = None
     return X_mean, y_c, X_offset, y_offset
+
+
+def _preprocess_start(X, y, fit_intercept, sample_weight):
+    """:func:`_preprocess`, plus the CD kernel's start state where one read of X
+    gives both (dense Fortran X, one target, an intercept, no weights).
+
+    Returns (X_mean, y_centered, X_offset, y_offset, col_stats): ``col_stats``
+    is the state for ``enet_path``'s ``_col_stats`` (column statistics and
+    x_j^T y_c, computed with the means), or None where the means came alone.
+    """
+    if (fit_intercept and sample_weight is None and y.ndim == 1
+            and isinstance(X, np.ndarray) and X.flags.f_contiguous
+            and X.dtype == y.dtype and X.size > 0):
+        y_c, y_offset = _center_target(y, True, None)
+        X_mean, col_stats = dense_start_stats(X, y_c)
+        return X_mean, y_c, X_mean, y_offset, col_stats
+    return (*_preprocess(X, y, fit_intercept, sample_weight), None)
 
 
 def _centered_xy(X, y, X_mean, sample_weight):

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from skreg.linear_model._base import (
     _guard_float32_centering,
     _normalize_sample_weight,
-    _preprocess,
+    _preprocess_start,
     _validate_penalty_factor,
 )
 from skreg.linear_model._gram import centered_gram, check_user_gram, gram_decision
@@ -206,11 +206,17 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
         dtype = X.dtype
         sw = _normalize_sample_weight(sample_weight, X, dtype)
         pf = _validate_penalty_factor(self.penalty_factor, n_features, dtype)
-        X_mean, y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
+        # the column means, and where the same read of X gives it (dense
+        # Fortran X, one target) the kernel's column statistics with them
+        X_mean, y_c, X_offset, y_offset, col_stats = _preprocess_start(
+            X, y, self.fit_intercept, sw)
         if scan_later and not get_config()["assume_finite"] and not np.isfinite(
                 X_mean).all():
             self._validate_data_full(X_in, y_in)  # raises scikit-learn's error
+        X_unguarded = X
         X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
+        extra = {} if col_stats is None or X is not X_unguarded else {
+            "_col_stats": col_stats}
 
         precompute = gram_decision(self.precompute, X, X_mean)
         if not isinstance(precompute, bool):
@@ -254,7 +260,7 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
                 return_n_iter=True, positive=self.positive, check_input=False,
                 penalty_factor=pf, X_offset=X_mean, sample_weight=sw, tol=self.tol,
                 max_iter=self.max_iter, random_state=self.random_state,
-                selection=self.selection, _resume=resume[k],
+                selection=self.selection, _resume=resume[k], **extra,
             )
             coef[k] = coef_k[:, 0]
             dual_gaps[k] = gap_k[0]

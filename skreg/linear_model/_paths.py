@@ -232,6 +232,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     # private: a single-alpha fit's kernel state, carried between warm-started
     # fits by the estimators (skreg/_solvers/_cd_resume.pxd)
     resume = params.pop("_resume", None)
+    # private: the kernel's column statistics for this X and y, when the
+    # caller computed them with the means (``_base._preprocess_start``)
+    col_stats = params.pop("_col_stats", None)
     unknown = set(params) - _PATH_PARAMS
     if unknown:
         raise ValueError("Unexpected parameters in params", unknown)
@@ -317,7 +320,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     y_norm2 = None if gram is None else float(
         np.einsum("i,i->", y, y) if sample_weight is None
         else np.einsum("i,i,i->", sample_weight, y, y))
-    col_stats = {}  # column norms and sums, computed once for the whole path
+    if col_stats is None:
+        col_stats = {}  # column norms and sums, computed once for the whole path
     for i, alpha in enumerate(alphas):
         # the kernels work on n_samples times scikit-learn's objective
         l1_reg = alpha * l1_ratio * n_samples

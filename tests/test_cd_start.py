@@ -1,0 +1,96 @@
+"""The kernel's start state computed with the column means (one read of X).
+
+A Lasso / ElasticNet fit on dense Fortran X with an intercept and no weights
+takes the means, the column statistics and x_j^T y from one pass
+(``skreg._solvers.dense_start_stats``) instead of a numpy mean and then the
+kernel's own pass.  The values must be the ones the two passes give.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+
+from skreg import ElasticNet, Lasso
+from skreg._solvers import dense_start_stats
+from skreg.linear_model import enet_path
+from skreg.linear_model._base import _preprocess_start
+
+
+def _design(n, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    # offsets from none to 1e6 against a spread of ~3, one constant column
+    X = rng.standard_normal((n, 6)) * 3.0 + np.array([0.0, 1.0, -50.0, 1e3, 1e6, 0.0])
+    X[:, 5] = 2.5
+    y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + rng.standard_normal(n)
+    return np.asfortranarray(X, dtype=dtype), y.astype(dtype)
+
+
+# lengths around numpy's pairwise blocks (8 partial sums, blocks of 128)
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 128, 129, 1000, 20001])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_means_and_statistics_are_those_of_two_passes(n, dtype):
+    X, y = _design(n, dtype)
+    X_mean, state = dense_start_stats(X, y)
+    eps = np.finfo(dtype).eps
+    assert X_mean.dtype == dtype
+    # numpy's pairwise sum, the algorithm X.mean uses: equal to a few ulps
+    assert_allclose(X_mean, X.mean(axis=0), rtol=4 * eps, atol=0)
+    X64 = X.astype(np.float64)
+    p = X.shape[1]
+    assert_allclose(state["stats"][:p], X64.sum(axis=0), rtol=1e3 * eps,
+                    atol=1e3 * eps * np.abs(X64).sum(axis=0).max())
+    Xc = X64 - X64.mean(axis=0)
+    norm2 = (Xc ** 2).sum(axis=0)
+    # the centred norms are computed from the float X: the spread that
+    # survives rounding of the offset (float32 keeps little of it at 1e6)
+    keep = np.abs(X64.mean(axis=0)) < 1e2 if dtype == np.float32 else slice(None)
+    assert_allclose(state["stats"][p:][keep], norm2[keep], rtol=1e3 * eps,
+                    atol=1e3 * eps * n)
+    assert_allclose(state["xty"], X64.T @ y.astype(np.float64), rtol=1e3 * eps,
+                    atol=1e3 * eps * (np.abs(X64).T @ np.abs(y)).max())
+    assert state["known"] is True
+
+
+@pytest.mark.parametrize("Model, extra", [(Lasso, {}), (ElasticNet, {"l1_ratio": 0.3})])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fit_equals_the_path_that_computes_its_own_statistics(Model, extra, dtype):
+    X, y = _design(400, dtype, seed=1)
+    X = np.asfortranarray(X[:, :4])  # offsets up to 1e3
+    tol = 1e-8 if dtype == np.float64 else 1e-4  # float32 certifies ~1e-5
+    model = Model(alpha=0.05, tol=tol, **extra).fit(X, y)
+    # the same problem through the path without the fused start state: the
+    # kernel then reads X for its statistics itself
+    y_c = y - y.mean()
+    _, coefs, gaps = enet_path(X, y_c, l1_ratio=extra.get("l1_ratio", 1.0),
+                               alphas=[0.05], X_offset=X.mean(axis=0), tol=tol,
+                               precompute=False, check_input=False)
+    tight = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(model.coef_, coefs[:, 0], rtol=tight, atol=tight)
+    assert model.coef_.dtype == dtype
+    assert model.dual_gap_ <= tol * np.sum(y_c.astype(np.float64) ** 2) / len(y)
+
+
+def test_fused_start_only_where_one_read_gives_everything():
+    X, y = _design(50, np.float64)
+    assert _preprocess_start(X, y, True, None)[4] is not None
+    # C order (a copy would be needed), weights, no intercept, two targets,
+    # sparse X: the means come alone, as before
+    assert _preprocess_start(np.ascontiguousarray(X), y, True, None)[4] is None
+    assert _preprocess_start(X, y, True, np.ones(50))[4] is None
+    assert _preprocess_start(X, y, False, None)[4] is None
+    assert _preprocess_start(X, np.c_[y, y], True, None)[4] is None
+    assert _preprocess_start(sp.csc_matrix(X), y, True, None)[4] is None
+
+
+def test_warm_start_does_not_use_the_cold_start_correlations():
+    # x_j^T y are the first gap's correlations only at w = 0: a warm start
+    # from another w must certify its gap from its own residual
+    X, y = _design(300, np.float64, seed=2)
+    X = np.asfortranarray(X[:, :4])
+    model = Lasso(alpha=0.5, warm_start=True, tol=1e-10).fit(X, y)
+    model.set_params(alpha=0.05).fit(X, y)
+    cold = Lasso(alpha=0.05, tol=1e-10).fit(X, y)
+    assert_allclose(model.coef_, cold.coef_, rtol=1e-6, atol=1e-8)
+    y_c = y - y.mean()
+    assert model.dual_gap_ <= 1e-10 * np.sum(y_c ** 2) / len(y)
