@@ -588,6 +588,21 @@ def test_fit_does_not_copy_fortran_X(name):
         assert peak < 0.25 * X.nbytes, (peak, X.nbytes)
 
 
+@pytest.mark.parametrize("name", CD)
+def test_fit_does_not_copy_the_values_of_csc_X(name):
+    """Check that a CSC fit never copies X's stored values (scipy's mean does)."""
+    X = sp.random(20_000, 400, density=0.05, format="csc", random_state=0)  # 4.8 MB
+    X.data += 1.0
+    y = np.asarray(X[:, :5].sum(axis=1)).ravel() + np.random.RandomState(0).randn(20_000)
+    tracemalloc.start()
+    try:
+        fit(make(name, alpha=1e-3), X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.5 * X.data.nbytes, (peak, X.data.nbytes)
+
+
 def _peak(fn):
     tracemalloc.start()
     try:

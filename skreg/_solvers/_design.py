@@ -225,9 +225,11 @@ def weighted_mean(X, sample_weight):
     skreg's one builder of them, without a copy of X.  Unweighted dense means
     use numpy's pairwise summation: a BLAS pass (X^T 1 / n) is ~3x faster but
     loses digits when the means dwarf the spread (offsets of 1e6 moved
-    RidgeCV's leave-one-out errors by 2e-6 relative)."""
+    RidgeCV's leave-one-out errors by 2e-6 relative).  Sparse means are
+    column sums over n: scipy's ``X.mean`` scales a copy of the stored values
+    first (as large as X's data)."""
     if sample_weight is None:
-        m = X.mean(axis=0)
+        m = X.sum(axis=0) / X.shape[0] if sp.issparse(X) else X.mean(axis=0)
     else:
         m = (X.T @ sample_weight) / sample_weight.sum()
     return np.asarray(m, dtype=X.dtype).ravel()
