@@ -60,7 +60,7 @@ from skreg._solvers._extrapolation cimport (
     _anderson_step, _dual_step, _dual_step_ws, _outer_gap,
 )
 from skreg._solvers._gap cimport (
-    _dual_from_corr, _gap, _gap_rounding, _primal, _update_rounding,
+    _dual_from_corr, _gap, _gap_rounding, _primal, _rounding_scales, _update_rounding,
 )
 from skreg._solvers._penalties cimport (
     pen_block, pen_excluded, pen_lasso_dual, pen_sparse, penalty_t,
@@ -142,7 +142,7 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef GapParts gp
     cdef floating d_w_max = 0.0, w_max = 0.0
     cdef double y_norm2, tol_abs, gap = INFINITY, gap_in, inner_tol, scale, radius
-    cdef double d_best = -INFINITY, scale_cand
+    cdef double d_best = -INFINITY, scale_cand, round_a = 0.0, round_b = 0.0
     cdef double gap_cand, d_in_best, gap_own, tol = opt.tol
     # the inner loop's flags as locals (a struct behind a pointer is re-read
     # after every store to w or r: Python builds with -fno-strict-aliasing)
@@ -192,6 +192,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                                      p, &scale_cand)
         if n_free > 0:
             screening = False  # the gap is only a safe bound with every feature penalised
+        if screening:
+            _rounding_scales(L, xm, &norm2[0], P, st.s_total, &round_a, &round_b)
         for j in range(p):
             if norm2[j] > 0.0 and not pen_excluded(P, j):
                 cand[n_cand] = <int32_t> j
@@ -284,7 +286,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
                     radius = INFINITY
                     if screening:
                         radius = sqrt(2.0 * (max(gap_cand, 0.0) + _gap_rounding(
-                            L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp)))
+                            L, &w[0], xm, &norm2[0], P, st.s_total, y_norm2, &gp,
+                            round_a, round_b)))
                     n_active = _screen_and_score(
                         L, xv, sw, xm, &xs[0], P, &w[0], &r[0], st, &buf[0], &norm2[0], prio,
                         scale, radius, screen_eps, screening, working_set, &cand[0], n_cand,

@@ -83,9 +83,35 @@ cdef inline double _update_rounding(const floating* w, const floating* norm2,
     return 2.0 * eps * (sqrt(max(y_norm2, 0.0)) + M) / smallest
 
 
+cdef inline void _rounding_scales(const Layout* L, const floating* xm,
+                                  const floating* norm2, const penalty_t* P,
+                                  double s_total, double* a_max,
+                                  double* b_max) noexcept nogil:
+    """A fit's constants of :func:`_gap_rounding`, computed once (not per gap).
+
+    a_max = max_j ||x~_j|| / strength_j and b_max = max_j ||x_j|| / strength_j
+    (||x_j|| the raw column's norm) over the penalised, included features.
+    """
+    cdef Py_ssize_t j
+    cdef double m, a, b
+    a_max[0] = 0.0
+    b_max[0] = 0.0
+    for j in range(L.n_features):
+        if norm2[j] <= 0.0 or pen_free(P, j) or pen_excluded(P, j):
+            continue
+        m = xm[j] if L.centered else 0.0
+        a = sqrt(norm2[j]) / pen_strength(P, j)
+        b = sqrt(norm2[j] + s_total * m * m) / pen_strength(P, j)
+        if a > a_max[0]:
+            a_max[0] = a
+        if b > b_max[0]:
+            b_max[0] = b
+
+
 cdef inline double _gap_rounding(const Layout* L, const floating* w, const floating* xm,
                           const floating* norm2, const penalty_t* P, double s_total,
-                          double y_norm2, const GapParts* gp) noexcept nogil:
+                          double y_norm2, const GapParts* gp, double a_max,
+                          double b_max) noexcept nogil:
     """How far rounding can move the computed gap from the true one.
 
     A Gap Safe radius needs a gap that is a bound: the computed gap can come
@@ -95,13 +121,14 @@ cdef inline double _gap_rounding(const Layout* L, const floating* w, const float
     error is about eps (||y|| + sum_j |w_j| ||x_j||), ||x_j|| the raw column's
     norm; that error enters P and D directly, and through X~^T R the dual
     scale, whose error moves D by (|R^T S y| + R^T S R + beta sum pf w^2
-    <= |R^T S y| + 2 P) times the relative error of the dual norm.  The
-    estimate is multiplied by 4 sqrt(n) + 16, the growth of a sum of n
-    rounded terms with room to spare.
+    <= |R^T S y| + 2 P) times the relative error of the dual norm, at most
+    dR a_max + eps ||R|| b_max (:func:`_rounding_scales`).  The estimate is
+    multiplied by 4 sqrt(n) + 16, the growth of a sum of n rounded terms with
+    room to spare.  O(p) per call, the square roots only for non-zeros.
     """
     cdef Py_ssize_t j, n = L.n_samples * pen_block(P), p = L.n_features
     cdef double eps = 1.1920929e-07 if floating is float else 2.220446049250313e-16
-    cdef double raw, m, M = 0.0, dR, rel = 0.0, v
+    cdef double m, M = 0.0, dR, rel, v
     cdef double nr = sqrt(max(gp.R_norm2, 0.0))
     for j in range(p):
         v = pen_coef_norm(P, w, j)
@@ -109,14 +136,7 @@ cdef inline double _gap_rounding(const Layout* L, const floating* w, const float
             m = xm[j] if L.centered else 0.0
             M += v * sqrt(norm2[j] + s_total * m * m)
     dR = eps * (sqrt(y_norm2) + M)
-    for j in range(p):
-        if norm2[j] <= 0.0 or pen_free(P, j) or pen_excluded(P, j):
-            continue
-        m = xm[j] if L.centered else 0.0
-        raw = sqrt(norm2[j] + s_total * m * m)
-        v = (sqrt(norm2[j]) * dR + eps * raw * nr) / pen_strength(P, j)
-        if v > rel:
-            rel = v
+    rel = dR * a_max + eps * nr * b_max
     return (4.0 * sqrt(<double> n) + 16.0) * (
         dR * (2.0 * nr + sqrt(y_norm2)) + (fabs(gp.Ry) + 2.0 * fabs(gp.primal)) * rel)
 

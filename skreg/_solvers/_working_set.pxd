@@ -51,7 +51,8 @@ cdef inline Py_ssize_t _screen_and_score(
         # screened only beyond rounding: at a gap near zero (tol=0, or a
         # path's prediction) a feature of the support has dist at rounding
         # level, and removing it would stall the solver
-        if screening and dist > radius + pen_dist_margin(P, j, norm2[j], screen_eps):
+        if screening and dist > radius and (
+                dist > radius + pen_dist_margin(P, j, norm2[j], screen_eps)):
             blk_set(L, xv, sw, xm, xs, P, w, j, NULL, False, r, st, buf)
             continue
         active[k] = <int32_t> j
