@@ -534,13 +534,21 @@ def test_working_set_selection_takes_the_smallest_scores_in_order(seed):
     active = np.sort(rng.choice(p, 300, replace=False)).astype(np.int32)
     score = rng.randint(0, 40, size=p).astype(np.float64)  # many ties
     score[rng.choice(p, 30)] = -np.inf                    # the support
-    for k in (1, 17, 150, 300):
+    # k <= n / 16 takes the heap, larger k quickselect: the same choice
+    for k in (1, 17, 18, 150, 300):
         sel = _select_smallest_py(active, score, k)
         assert sel.shape == (k,) and np.all(np.diff(sel) > 0)  # active's order
         assert set(sel) <= set(active)
         # the chosen scores are the k smallest among the active ones
         np.testing.assert_array_equal(np.sort(score[sel]),
                                       np.sort(score[active])[:k])
+    # scores decreasing along active (every one enters the heap), and ties
+    # at the threshold taken in active's order
+    active = np.arange(4000, dtype=np.int32)
+    score = np.repeat(np.arange(2000, 0, -1.0), 2)
+    sel = _select_smallest_py(active, score, 7)
+    # scores 1, 1, 2, 2, 3, 3 at 3994..3999, then the first of the two 4s
+    np.testing.assert_array_equal(sel, [3992, 3994, 3995, 3996, 3997, 3998, 3999])
     with pytest.raises(ValueError, match="k must be"):
         _select_smallest_py(active, score, 0)
 

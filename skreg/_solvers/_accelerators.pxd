@@ -63,19 +63,70 @@ cdef inline floating _kth_smallest(floating* a, Py_ssize_t n, Py_ssize_t k) noex
     return a[k]
 
 
+cdef inline void _sift_down(floating* heap, Py_ssize_t k) noexcept nogil:
+    """Restore the max-heap heap[:k] after a new value at its root."""
+    cdef Py_ssize_t i = 0, c
+    cdef floating v = heap[0]
+    while True:
+        c = 2 * i + 1
+        if c >= k:
+            break
+        if c + 1 < k and heap[c + 1] > heap[c]:
+            c += 1
+        if heap[c] <= v:
+            break
+        heap[i] = heap[c]
+        i = c
+    heap[i] = v
+
+
+cdef inline floating _kth_smallest_heap(const int32_t* active, Py_ssize_t n,
+                                        const floating* score, Py_ssize_t k,
+                                        floating* heap) noexcept nogil:
+    """The k-th smallest (1-based) of score[active[:n]], for k much below n.
+
+    A max-heap of the k smallest scores seen (``heap``, k values): one pass
+    in which almost every score costs one comparison with the heap's root,
+    where quickselect's partitions make several passes of unpredictable
+    branches (the working set is a few dozen of many thousand features).
+    """
+    cdef Py_ssize_t i, j, parent
+    cdef floating v
+    for i in range(k):  # heapify the first k by sifting each one up
+        v = score[active[i]]
+        j = i
+        while j > 0:
+            parent = (j - 1) // 2
+            if heap[parent] >= v:
+                break
+            heap[j] = heap[parent]
+            j = parent
+        heap[j] = v
+    for i in range(k, n):
+        v = score[active[i]]
+        if v < heap[0]:
+            heap[0] = v
+            _sift_down(heap, k)
+    return heap[0]
+
+
 cdef inline void _select_smallest(const int32_t* active, Py_ssize_t n_active,
                            const floating* score, Py_ssize_t k, floating* scratch,
                            int32_t* out) noexcept nogil:
     """The k features of ``active`` with the smallest scores, in active's order.
 
-    O(n_active) on average (quickselect for the k-th score, then one pass);
-    ties at the threshold are taken in order until k are chosen.
+    O(n_active) on average (the k-th score by a heap of k when k is small,
+    else by quickselect, then one pass); ties at the threshold are taken in
+    order until k are chosen.  Either way the threshold is the same value.
     """
     cdef Py_ssize_t i, m = 0, n_less = 0, ties
     cdef floating thr, v
-    for i in range(n_active):
-        scratch[i] = score[active[i]]
-    thr = _kth_smallest(scratch, n_active, k - 1)
+    if 16 * k <= n_active:
+        thr = _kth_smallest_heap(active, n_active, score, k, scratch)
+    else:
+        for i in range(n_active):
+            scratch[i] = score[active[i]]
+        thr = _kth_smallest(scratch, n_active, k - 1)
     for i in range(n_active):
         if score[active[i]] < thr:
             n_less += 1
