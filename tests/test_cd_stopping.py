@@ -271,3 +271,44 @@ def test_stop_certified_by_an_earlier_full_gap(capsys):
     assert 0.0 <= gap <= tol_abs
     suboptimality = objective(w) - objective(w_star)
     assert suboptimality <= gap + gap_star + 1e-9 * objective(w_star)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_dual_extrapolation_off_certifies_the_same_optimum(sparse):
+    """Check a Lasso solved with and without extrapolated dual points.
+
+    Both stop on a certified gap <= tol and reach the same optimum; without
+    extrapolation the certificate is the rescaled residual's, as
+    scikit-learn's.
+    """
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 600)) * (rng.random((60, 600)) < (0.2 if sparse else 1.0))
+    X = sp.csc_matrix(X) if sparse else np.asfortranarray(X)
+    y = X[:, :8] @ rng.standard_normal(8) + 0.1 * rng.standard_normal(60)
+    y = np.ravel(y) - np.mean(y)
+    alpha = np.max(np.abs(X.T @ y)) / 20
+    fits = [solve_enet(X, y, alpha, 0.0, tol=1e-10, dual_extrapolation=flag)
+            for flag in (True, False)]
+    for _w, gap, tol_abs, _ in fits:
+        assert 0.0 <= gap <= tol_abs
+    np.testing.assert_allclose(fits[0][0], fits[1][0], rtol=1e-6, atol=1e-8)
+
+
+def test_dual_extrapolation_only_along_a_path(monkeypatch):
+    """Check enet_path extrapolates dual points on a path, not in a single fit."""
+    import skreg.linear_model._paths as paths
+
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["dual_extrapolation"])
+        return solve_enet(*args, **kwargs)
+
+    monkeypatch.setattr(paths, "solve_enet", spy)
+    X, y = make_regression(50, 300, n_informative=5, random_state=0)
+    X = np.asfortranarray(X)
+    enet_path(X, y - y.mean(), l1_ratio=1.0, alphas=[1.0], precompute=False)
+    assert seen == [False]
+    seen.clear()
+    enet_path(X, y - y.mean(), l1_ratio=1.0, alphas=[3.0, 2.0, 1.0], precompute=False)
+    assert seen == [True, True, True]

@@ -57,6 +57,7 @@ def solve_enet(
     w_pred=None,
     dw_tol=None,
     resume=None,
+    dual_extrapolation=True,
 ):
     """Solve one ElasticNet problem with 1-D target by coordinate descent.
 
@@ -93,6 +94,11 @@ def solve_enet(
         ``max_iter`` ran out, so this call goes on as that one would have;
         then emptied, or refilled if this call runs out too
         (skreg/_solvers/_cd_resume.pxd).
+    dual_extrapolation : bool, default=True
+        A Lasso's extrapolated dual points (celer's), for the stopping gap
+        and the working-set priorities, on shapes that keep them
+        (``lasso_dual_extrapolated``); with a ``col_stats`` cache, the best
+        one is handed to the next call.  Off: the rescaled residual alone.
 
     Returns
     -------
@@ -131,9 +137,10 @@ def solve_enet(
         verbose=bool(verbose),
         cycling=bool(cycling),
         dw_tol=-1.0 if dw_tol is None else float(dw_tol),
+        dual_extrapolation=bool(dual_extrapolation),
     )
     _attach_path_state(common, col_stats, n_samples, n_features, 1, dtype,
-                       lasso=l2_reg == 0 and l1_reg > 0)
+                       lasso=l2_reg == 0 and l1_reg > 0 and dual_extrapolation)
     _attach_resume(common, resume)
     l2_reg = np.dtype(dtype).type(l2_reg)
     l1_reg = np.dtype(dtype).type(l1_reg)

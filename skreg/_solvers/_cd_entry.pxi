@@ -55,6 +55,7 @@ cdef object _solve(Layout* L, const floating* xv, const floating* sw,
     opt.screening = options.get("screening", True)
     opt.working_set = options.get("working_set", True)
     opt.anderson = options.get("anderson", True)
+    opt.dual_extrapolation = options.get("dual_extrapolation", True)
     opt.verbose = options.get("verbose", False)
     opt.cycling = options.get("cycling", True)
     opt.stats_known = options.get("col_stats_known", False) and col_stats is not None

@@ -15,6 +15,7 @@ ctypedef struct Options:
     bint screening          # Gap Safe screening
     bint working_set        # celer's working sets
     bint anderson           # Anderson extrapolation of the iterates
+    bint dual_extrapolation # a Lasso's extrapolated dual points (shape permitting)
     bint verbose
     bint cycling            # glmnet's sweeps over the non-zeros
     bint stats_known        # the path's column statistics are filled in

@@ -127,7 +127,8 @@ cdef object _cd_solve(Layout* L, const floating* xv, const floating* sw,
     cdef floating[::1] hist = np.empty(0, dtype=dtype)
     cdef floating[::1] w_acc = np.empty(0, dtype=dtype)
     cdef floating[::1] w_ws_prev = np.empty(0, dtype=dtype)
-    cdef bint extrapolate = pen_lasso_dual(P) and lasso_dual_extrapolated(n, p)
+    cdef bint extrapolate = (pen_lasso_dual(P) and lasso_dual_extrapolated(n, p)
+                             and opt.dual_extrapolation)
     cdef floating[::1] rhist = np.empty((ANDERSON_K + 1) * n * T if extrapolate else 0,
                                         dtype=dtype)
     cdef floating[::1] racc = np.empty(n * T if extrapolate else 0, dtype=dtype)
