@@ -91,12 +91,16 @@ def test_fast_path_declines_where_validate_data_decides(case):
 @pytest.mark.parametrize("bad", ["nan_X", "inf_X", "-inf_X", "inf_y", "length"])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fit_raises_scikit_learn_errors(bad, fit_intercept, dtype):
+@pytest.mark.parametrize("layout", ["dense", "csc", "csr"])
+def test_fit_raises_scikit_learn_errors(bad, fit_intercept, dtype, layout):
     """Check Lasso's errors on bad input are scikit-learn's, word for word.
 
     With an intercept and no weights skreg reads X's finiteness off its column
-    means (one pass over X less); an inf or NaN anywhere must still be caught.
+    means (one pass over X, or over a sparse X's values, less); an inf or NaN
+    anywhere must still be caught.
     """
+    import scipy.sparse as sp
+
     rng = np.random.default_rng(2)
     X = rng.standard_normal((20, 3)).astype(dtype)
     y = rng.standard_normal(20)
@@ -106,6 +110,8 @@ def test_fit_raises_scikit_learn_errors(bad, fit_intercept, dtype):
         y[0] = np.inf
     else:
         y = y[:-2]
+    if layout != "dense":
+        X = getattr(sp, f"{layout}_matrix")(X)
     with pytest.raises(ValueError) as ours:
         Lasso(alpha=0.1, fit_intercept=fit_intercept).fit(X, y)
     with pytest.raises(ValueError) as theirs:

@@ -154,11 +154,11 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
     def _l1_ratio(self):
         return self.l1_ratio
 
-    def _validate_data_full(self, X, y):
+    def _validate_data_full(self, X, y, ensure_all_finite=True):
         return validate_data(
             self, X, check_numeric_target(y), accept_sparse="csc", order="F",
             dtype=[np.float64, np.float32], copy=False, multi_output=True,
-            y_numeric=True,
+            y_numeric=True, ensure_all_finite=ensure_all_finite,
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -189,13 +189,17 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
             )
         X_in, y_in = X, y
         # with an intercept and no weights, X's finiteness is read off its
-        # column means (NaN and inf propagate through numpy's sums): one pass
-        # over X less than a separate scan
+        # column means (NaN and inf propagate through the sums): one pass
+        # over X (over a sparse X's values) less than a separate scan
         scan_later = check_input and self.fit_intercept and sample_weight is None
         if check_input:
             Xy = validate_dense_xy(self, X, y, dtype=(np.float64, np.float32), order="F",
                                    finite_x=not scan_later)
-            if Xy is None:
+            if Xy is None and scan_later and sp.issparse(X):
+                # sparse X too: its stored values' NaN / inf reach the column
+                # sums (y is still scanned by validate_data)
+                Xy = self._validate_data_full(X, y, ensure_all_finite=False)
+            elif Xy is None:
                 scan_later = False
                 Xy = self._validate_data_full(X, y)
             X, y = Xy
