@@ -1,8 +1,8 @@
 """The kernel's start state computed with the column means (one read of X).
 
-A Lasso / ElasticNet fit on dense Fortran X with an intercept and no weights
-takes the means, the column statistics and x_j^T y from one pass
-(``skreg._solvers.dense_start_stats``) instead of a numpy mean and then the
+A Lasso / ElasticNet fit on dense Fortran X or CSC X, with an intercept and
+no weights, takes the means, the column statistics and x_j^T y from one pass
+(``skreg._solvers.dense_start_stats``) instead of a mean and then the
 kernel's own pass.  The values must be the ones the two passes give.
 """
 
@@ -52,18 +52,45 @@ def test_means_and_statistics_are_those_of_two_passes(n, dtype):
     assert state["known"] is True
 
 
+@pytest.mark.parametrize("n", [1, 9, 200, 3001])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("offset", [3.0, 1e4])
+def test_sparse_statistics_are_those_of_the_dense_matrix(n, dtype, offset):
+    X = sp.random(n, 40, density=0.5, format="csc", random_state=3, dtype=dtype)
+    X.data += offset  # stored values away from 0 (1e4: the exact pass)
+    y = np.random.default_rng(3).standard_normal(n).astype(dtype)
+    X_mean, state = dense_start_stats(X, y)
+    Xd = X.toarray().astype(np.float64)
+    eps = np.finfo(dtype).eps
+    assert X_mean.dtype == dtype
+    assert_allclose(X_mean, Xd.mean(axis=0), rtol=8 * eps * np.sqrt(n), atol=0)
+    p = X.shape[1]
+    assert_allclose(state["stats"][:p], Xd.sum(axis=0), rtol=8 * eps * np.sqrt(n))
+    norm2 = ((Xd - Xd.mean(axis=0)) ** 2).sum(axis=0)
+    scale = (Xd ** 2).sum(axis=0)  # what rounding of the stored values allows
+    assert np.all(np.abs(state["stats"][p:] - norm2) <= 1e3 * eps * scale + 1e-300)
+    assert_allclose(state["xty"], Xd.T @ y, rtol=1e2 * eps * np.sqrt(n),
+                    atol=1e2 * eps * np.sqrt(n) * (np.abs(Xd).T @ np.abs(y)).max())
+
+
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("Model, extra", [(Lasso, {}), (ElasticNet, {"l1_ratio": 0.3})])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fit_equals_the_path_that_computes_its_own_statistics(Model, extra, dtype):
+def test_fit_equals_the_path_that_computes_its_own_statistics(Model, extra, dtype,
+                                                              sparse):
     X, y = _design(400, dtype, seed=1)
     X = np.asfortranarray(X[:, :4])  # offsets up to 1e3
+    if sparse:  # a third of the entries zero, stored as CSC
+        X[np.random.default_rng(4).random(X.shape) < 0.3] = 0.0
+        X = sp.csc_matrix(X)
     tol = 1e-8 if dtype == np.float64 else 1e-4  # float32 certifies ~1e-5
     model = Model(alpha=0.05, tol=tol, **extra).fit(X, y)
     # the same problem through the path without the fused start state: the
     # kernel then reads X for its statistics itself
     y_c = y - y.mean()
+    X_mean = np.asarray(X.mean(axis=0), dtype=dtype).ravel()
     _, coefs, gaps = enet_path(X, y_c, l1_ratio=extra.get("l1_ratio", 1.0),
-                               alphas=[0.05], X_offset=X.mean(axis=0), tol=tol,
+                               alphas=[0.05], X_offset=X_mean, tol=tol,
                                precompute=False, check_input=False)
     tight = 1e-10 if dtype == np.float64 else 1e-4
     assert_allclose(model.coef_, coefs[:, 0], rtol=tight, atol=tight)
@@ -74,13 +101,19 @@ def test_fit_equals_the_path_that_computes_its_own_statistics(Model, extra, dtyp
 def test_fused_start_only_where_one_read_gives_everything():
     X, y = _design(50, np.float64)
     assert _preprocess_start(X, y, True, None)[4] is not None
-    # C order (a copy would be needed), weights, no intercept, two targets,
-    # sparse X: the means come alone, as before
+    # C order (a copy would be needed), weights, no intercept, two targets:
+    # the means come alone, as before
     assert _preprocess_start(np.ascontiguousarray(X), y, True, None)[4] is None
     assert _preprocess_start(X, y, True, np.ones(50))[4] is None
     assert _preprocess_start(X, y, False, None)[4] is None
     assert _preprocess_start(X, np.c_[y, y], True, None)[4] is None
-    assert _preprocess_start(sp.csc_matrix(X), y, True, None)[4] is None
+    assert _preprocess_start(sp.csc_matrix(X), y, True, None)[4] is not None
+    # CSR would need a conversion, int64 indices a downcast
+    assert _preprocess_start(sp.csr_matrix(X), y, True, None)[4] is None
+    X64 = sp.csc_matrix(X)
+    X64.indices = X64.indices.astype(np.int64)
+    X64.indptr = X64.indptr.astype(np.int64)
+    assert _preprocess_start(X64, y, True, None)[4] is None
 
 
 def test_warm_start_does_not_use_the_cold_start_correlations():

@@ -17,6 +17,7 @@ from skreg._solvers._cd_fast import (
     l21_cd_dense,
     l21_cd_sparse,
     lasso_dual_extrapolated,
+    sparse_col_stats,
 )
 from skreg._solvers._cd_gram import enet_cd_gram, l21_cd_gram
 
@@ -350,18 +351,23 @@ def _keep_resume(common, resume):
 
 
 def dense_start_stats(X, y):
-    """Column means of a dense unweighted Fortran X, with a kernel's start state.
+    """Column means of unweighted X, with a kernel's start state, from one read.
 
-    One read of X gives the means (the values of ``X.mean(axis=0)``) and the
-    column statistics and correlations x_j^T y that :func:`solve_enet` would
-    otherwise compute in a second pass.  Returns ``(X_mean, col_stats)``:
-    pass ``col_stats`` to the fits on this X and y (an ``enet_path`` over
-    them, or a single one).
+    ``X`` is a dense Fortran-ordered array or a CSC matrix with int32 index
+    arrays.  One read gives the means (for dense X the values of
+    ``X.mean(axis=0)``, numpy's pairwise sums; for sparse X the column sums
+    over n) and the column statistics and correlations x_j^T y that
+    :func:`solve_enet` would otherwise compute in a second pass.  Returns
+    ``(X_mean, col_stats)``: pass ``col_stats`` to the fits on this X and y
+    (an ``enet_path`` over them, or a single one).
     """
-    n_features = X.shape[1]
+    n_samples, n_features = X.shape
     stats = np.empty(2 * n_features, dtype=X.dtype)
     xty = np.empty(n_features, dtype=X.dtype)
-    X_mean = dense_col_stats(X, y, stats, xty)
+    if sp.issparse(X):
+        X_mean = sparse_col_stats(X.data, X.indices, X.indptr, n_samples, y, stats, xty)
+    else:
+        X_mean = dense_col_stats(X, y, stats, xty)
     return X_mean, {"stats": stats, "known": True, "xty": xty}
 
 

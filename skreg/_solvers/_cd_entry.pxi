@@ -96,6 +96,31 @@ def dense_col_stats(const floating[::1, :] X, const floating[::1] y,
     return np.asarray(xm)
 
 
+def sparse_col_stats(const floating[::1] data, const int32_t[::1] indices,
+                     const int32_t[::1] indptr, Py_ssize_t n_samples,
+                     const floating[::1] y, floating[::1] stats, floating[::1] xty):
+    """:func:`dense_col_stats` for an unweighted CSC X (``data``, ``indices``,
+    ``indptr``): the means (column sums over ``n_samples``), the statistics
+    and x_j^T y from one read of the stored values."""
+    if floating is float:
+        dtype = np.float32
+    else:
+        dtype = np.float64
+    cdef Py_ssize_t p = indptr.shape[0] - 1
+    if (y.shape[0] != n_samples or stats.shape[0] != 2 * p or xty.shape[0] != p
+            or indices.shape[0] != data.shape[0]):
+        raise ValueError(f"y, stats and xty must have lengths {n_samples}, {2 * p} "
+                         f"and {p}, indices that of data")
+    cdef floating[::1] xm = np.zeros(p, dtype=dtype)
+    cdef Layout L = _layout(n_samples, p, &indices[0] if indices.shape[0] else NULL,
+                            &indptr[0], False, True)
+    if n_samples > 0 and p > 0:
+        with nogil:
+            _sparse_stats(&L, &data[0] if data.shape[0] else NULL, &y[0], &xm[0],
+                          &stats[0], &xty[0])
+    return np.asarray(xm)
+
+
 def enet_cd_dense(floating[::1] w, double alpha, double beta,
                   const floating[::1, :] X, const floating[::1] y,
                   const floating[::1] sample_weight, const floating[::1] X_mean,

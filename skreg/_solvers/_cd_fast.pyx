@@ -53,7 +53,9 @@ from skreg._solvers._cd_resume cimport (
     I_NACTIVE, I_NEXT, I_NHIST, I_NRHIST, I_NSUB, I_NSUBSW, I_NWS, I_NWS_ALL, I_SEED, I_UPDATES,
     I_WAIT, I_WSALL, _load_resid, _save_state, _state_fits,
 )
-from skreg._solvers._cd_start cimport _dense_stats, _start_state, _take_prediction
+from skreg._solvers._cd_start cimport (
+    _dense_stats, _sparse_stats, _start_state, _take_prediction,
+)
 from skreg._solvers._coordinate cimport blk_nonzero, blk_update
 from skreg._solvers._datafit_quadratic cimport Layout, Resid, _layout
 from skreg._solvers._extrapolation cimport (

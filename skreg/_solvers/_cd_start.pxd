@@ -2,6 +2,7 @@
 # residual state of the initial w, and a path's predicted start taken when it
 # is better.  Header-only, generic over the penalty (fused penalty_t).
 from cython cimport floating
+from libc.stdint cimport int32_t
 
 from skreg._solvers._blas cimport _dot
 from skreg._solvers._coordinate cimport blk_move, blk_nonzero, blk_set
@@ -27,14 +28,14 @@ cdef inline double _start_state(
     A cold start (w = 0) on dense unweighted X of one task also gets the first
     gap's correlations XtA_j = x~_j^T y from the statistics' pass, while the
     column is in cache (``xta_filled``): a pass over X less.  ``xty`` (p, or
-    NULL) holds those products x_j^T y already, from :func:`_dense_stats`
-    with the statistics (then given as known).
+    NULL) holds those products x_j^T y already, from :func:`_dense_stats` or
+    :func:`_sparse_stats` with the statistics (then given as known).
     """
     cdef Py_ssize_t n = L.n_samples, p = L.n_features, T = pen_block(P)
     cdef Py_ssize_t i, j, t
     cdef floating v
     cdef double y_norm2 = 0.0, ysum = 0.0
-    cdef bint fill = ((not stats_known or xty != NULL) and not L.sparse
+    cdef bint fill = ((not stats_known or xty != NULL) and (not L.sparse or xty != NULL)
                       and not L.weighted and T == 1)
     if fill:
         for j in range(p * T):
@@ -158,3 +159,38 @@ cdef inline void _dense_stats(const Layout* L, const floating* xv, const floatin
         xm[j] = _pairwise_sum(col, n) / <floating> n
         _col_stats(L, xv, NULL, xm, j, ones, <floating> n, &stats[j], &stats[p + j])
         xty[j] = _dot(<int> n, col, y)
+
+
+cdef inline void _sparse_stats(const Layout* L, const floating* xv, const floating* y,
+                               floating* xm, floating* stats, floating* xty) noexcept nogil:
+    """:func:`_dense_stats` for unweighted CSC X: one loop over each column's values.
+
+    The column sum s, sum of squares q and x_j^T y together; m = s / n and
+    norm2 = q - s m (over the implicit zeros too), redone exactly from the
+    column's values, still in cache, when that cancels (a large mean against
+    a small spread), as :func:`_col_stats` does for dense columns.
+    """
+    cdef Py_ssize_t n = L.n_samples, p = L.n_features, j
+    cdef int32_t k, start, end
+    cdef floating x, m, acc_s, acc_q, acc_t, acc_c
+    for j in range(p):
+        start = L.indptr[j]
+        end = L.indptr[j + 1]
+        acc_s = 0.0
+        acc_q = 0.0
+        acc_t = 0.0
+        for k in range(start, end):
+            x = xv[k]
+            acc_s += x
+            acc_q += x * x
+            acc_t += x * y[L.indices[k]]
+        m = acc_s / <floating> n
+        xm[j] = m
+        stats[j] = acc_s
+        stats[p + j] = acc_q - acc_s * m
+        if stats[p + j] <= 1e-4 * acc_q:
+            acc_c = 0.0
+            for k in range(start, end):
+                acc_c += (xv[k] - m) * (xv[k] - m)
+            stats[p + j] = acc_c + (n - (end - start)) * m * m
+        xty[j] = acc_t

@@ -53,15 +53,20 @@ def _preprocess(X, y, fit_intercept, sample_weight):
 
 def _preprocess_start(X, y, fit_intercept, sample_weight):
     """:func:`_preprocess`, plus the CD kernel's start state where one read of X
-    gives both (dense Fortran X, one target, an intercept, no weights).
+    gives both (dense Fortran X or CSC X with int32 indices, one target, an
+    intercept, no weights).
 
     Returns (X_mean, y_centered, X_offset, y_offset, col_stats): ``col_stats``
     is the state for ``enet_path``'s ``_col_stats`` (column statistics and
     x_j^T y_c, computed with the means), or None where the means came alone.
     """
-    if (fit_intercept and sample_weight is None and y.ndim == 1
-            and isinstance(X, np.ndarray) and X.flags.f_contiguous
-            and X.dtype == y.dtype and X.size > 0):
+    if sp.issparse(X):
+        one_read = (X.format == "csc" and X.indices.dtype == np.int32
+                    and X.indptr.dtype == np.int32)
+    else:
+        one_read = isinstance(X, np.ndarray) and X.flags.f_contiguous
+    if (one_read and fit_intercept and sample_weight is None and y.ndim == 1
+            and X.dtype == y.dtype and X.shape[0] * X.shape[1] > 0):
         y_c, y_offset = _center_target(y, True, None)
         X_mean, col_stats = dense_start_stats(X, y_c)
         return X_mean, y_c, X_mean, y_offset, col_stats
