@@ -127,3 +127,33 @@ def test_warm_start_does_not_use_the_cold_start_correlations():
     assert_allclose(model.coef_, cold.coef_, rtol=1e-6, atol=1e-8)
     y_c = y - y.mean()
     assert model.dual_gap_ <= 1e-10 * np.sum(y_c ** 2) / len(y)
+
+
+def test_offsets_that_dwarf_the_spread_are_centered_explicitly():
+    """Check a float64 column with mean 1e6 and std 3 converges at tol=1e-8.
+
+    Implicit centering would stall its gap near 5e-8 (1000 epochs and a
+    ConvergenceWarning); such a design is centered as a copy, as
+    scikit-learn does, and the caller's X is left as it was.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import Lasso as SkLasso
+
+    X, y = _design(300, np.float64, seed=2)
+    X = np.asfortranarray(X[:, :5])  # column 4: mean 1e6, std 3
+    X_before = X.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = Lasso(alpha=0.05, tol=1e-8).fit(X, y)
+    ref = SkLasso(alpha=0.05, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert model.n_iter_ < 50
+    assert_allclose(model.coef_, ref.coef_, rtol=1e-7, atol=1e-9)
+    assert_allclose(model.intercept_, ref.intercept_, rtol=1e-9)
+    np.testing.assert_array_equal(X, X_before)
+    # a moderate offset (1e3 on 3) keeps the implicit centering: no copy
+    X_mean, y_c, _, _, state = _preprocess_start(np.asfortranarray(X[:, :4]), y,
+                                                 True, None)
+    from skreg.linear_model._base import _centering_too_lossy_f64
+    assert not _centering_too_lossy_f64(X[:, :4], X_mean, state)

@@ -11,6 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import (
+    _centering_too_lossy_f64,
     _guard_float32_centering,
     _normalize_sample_weight,
     _preprocess_start,
@@ -219,6 +220,10 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
             self._validate_data_full(X_in, y_in)  # raises scikit-learn's error
         X_unguarded = X
         X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
+        if X is X_unguarded and _centering_too_lossy_f64(X, X_mean, col_stats):
+            # offsets that dwarf a column's spread: center a copy, as
+            # scikit-learn always does (X_offset keeps the means)
+            X, X_mean, col_stats = np.asfortranarray(X - X_mean), None, None
         extra = {} if col_stats is None or X is not X_unguarded else {
             "_col_stats": col_stats}
 
