@@ -2,7 +2,7 @@
 
 A Lasso / ElasticNet fit on dense Fortran X or CSC X, with an intercept and
 no weights, takes the means, the column statistics and x_j^T y from one pass
-(``skreg._solvers.dense_start_stats``) instead of a mean and then the
+(``skreg._solvers.start_stats``) instead of a mean and then the
 kernel's own pass.  The values must be the ones the two passes give.
 """
 
@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from skreg import ElasticNet, Lasso
-from skreg._solvers import dense_start_stats
+from skreg._solvers import start_stats
 from skreg.linear_model import enet_path
 from skreg.linear_model._base import _preprocess_start
 
@@ -31,7 +31,7 @@ def _design(n, dtype, seed=0):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_means_and_statistics_are_those_of_two_passes(n, dtype):
     X, y = _design(n, dtype)
-    X_mean, state = dense_start_stats(X, y)
+    X_mean, state = start_stats(X, y)
     eps = np.finfo(dtype).eps
     assert X_mean.dtype == dtype
     # numpy's pairwise sum, the algorithm X.mean uses: equal to a few ulps
@@ -59,7 +59,7 @@ def test_sparse_statistics_are_those_of_the_dense_matrix(n, dtype, offset):
     X = sp.random(n, 40, density=0.5, format="csc", random_state=3, dtype=dtype)
     X.data += offset  # stored values away from 0 (1e4: the exact pass)
     y = np.random.default_rng(3).standard_normal(n).astype(dtype)
-    X_mean, state = dense_start_stats(X, y)
+    X_mean, state = start_stats(X, y)
     Xd = X.toarray().astype(np.float64)
     eps = np.finfo(dtype).eps
     assert X_mean.dtype == dtype

@@ -7,9 +7,10 @@ Coordinate descent (Lasso / ElasticNet)
 ---------------------------------------
 ``solve_enet`` (X dense or CSC), ``solve_enet_gram`` (a Gram matrix) and
 ``solve_l21`` / ``solve_l21_gram`` (multi-task) in _cd.py pick and call the
-compiled kernels; ``dense_start_stats`` gives a fit on dense X its column
-means together with the kernel's start state, from one read of X.  The compiled core gives each
-piece of math one home, after skglm's datafits / penalties / solvers:
+compiled kernels; ``start_stats`` gives a fit its column means together
+with the kernel's start state, from one read of X (dense or CSC).  The
+compiled core gives each piece of math one home, after skglm's datafits /
+penalties / solvers:
 
 * _datafit_quadratic.pxd: weighted least squares with implicit centering
   (column products, residual state and moves, column statistics, X~^T v);
@@ -60,11 +61,11 @@ _sag_fast.pyx (SAG / SAGA, compiled, loss pluggable); _blas_threads.py.
 # --- Ridge: the centered design, direct / iterative / leave-one-out solvers, SAG
 from skreg._solvers._blas_threads import single_blas_thread
 from skreg._solvers._cd import (
-    dense_start_stats,
     solve_enet,
     solve_enet_gram,
     solve_l21,
     solve_l21_gram,
+    start_stats,
 )
 from skreg._solvers._cd_fast import _select_smallest_py as select_smallest
 from skreg._solvers._cd_fast import lasso_dual_extrapolated
@@ -98,7 +99,7 @@ from skreg._solvers._sag import auto_step_size, sag_solve
 # see them as the package's interface.
 __all__ = [
     # coordinate descent
-    "dense_start_stats",
+    "start_stats",
     "solve_enet",
     "solve_enet_gram",
     "solve_l21",

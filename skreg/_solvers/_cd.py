@@ -350,7 +350,7 @@ def _keep_resume(common, resume):
         resume.update(common["state_out"])
 
 
-def dense_start_stats(X, y):
+def start_stats(X, y):
     """Column means of unweighted X, with a kernel's start state, from one read.
 
     ``X`` is a dense Fortran-ordered array or a CSC matrix with int32 index

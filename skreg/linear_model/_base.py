@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from skreg._objectives import normalize_weights
-from skreg._solvers import dense_start_stats, weighted_mean
+from skreg._solvers import start_stats, weighted_mean
 from skreg.utils._sklearn_compat import _check_sample_weight, validate_data
 
 
@@ -68,7 +68,7 @@ def _preprocess_start(X, y, fit_intercept, sample_weight):
     if (one_read and fit_intercept and sample_weight is None and y.ndim == 1
             and X.dtype == y.dtype and X.shape[0] * X.shape[1] > 0):
         y_c, y_offset = _center_target(y, True, None)
-        X_mean, col_stats = dense_start_stats(X, y_c)
+        X_mean, col_stats = start_stats(X, y_c)
         return X_mean, y_c, X_mean, y_offset, col_stats
     return (*_preprocess(X, y, fit_intercept, sample_weight), None)
 
@@ -146,15 +146,19 @@ def _centering_too_lossy_f64(X, X_mean, col_stats):
                        > _F64_OFFSET_RATIO ** 2 * norm2[live]))
 
 
-def _guard_float32_centering(X, X_mean, y_c, sample_weight, penalty_factor):
-    """Make implicit centering safe for float32 X whose offsets dwarf the spread.
+def _guard_centering(X, X_mean, y_c, sample_weight, penalty_factor, col_stats=None):
+    """Make implicit centering safe for X whose offsets dwarf the spread.
 
-    Dense X: center a copy, as scikit-learn always does (X_mean becomes None).
-    Sparse X cannot be centered without densifying: its values are copied to
-    float64 (indices shared) and the fit runs in float64; the caller keeps the
-    float32 output dtype.  Anything else is returned as it is.
+    float32 X past a mean / spread of 2 (:func:`_implicit_centering_too_lossy`);
+    dense float64 X past a mean / std of 1e4, read off ``col_stats`` when given
+    (:func:`_centering_too_lossy_f64`).  Dense X: center a copy, as
+    scikit-learn always does (X_mean becomes None).  Sparse X cannot be
+    centered without densifying: its values are copied to float64 (indices
+    shared) and the fit runs in float64; the caller keeps the float32 output
+    dtype.  Anything else is returned as it is.
     """
-    if X_mean is None or not _implicit_centering_too_lossy(X, X_mean):
+    if X_mean is None or not (_implicit_centering_too_lossy(X, X_mean)
+                              or _centering_too_lossy_f64(X, X_mean, col_stats)):
         return X, X_mean, y_c, sample_weight, penalty_factor
     if not sp.issparse(X):
         return np.asfortranarray(X - X_mean), None, y_c, sample_weight, penalty_factor

@@ -11,8 +11,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from skreg.linear_model._base import (
-    _centering_too_lossy_f64,
-    _guard_float32_centering,
+    _guard_centering,
     _normalize_sample_weight,
     _preprocess_start,
     _validate_penalty_factor,
@@ -212,18 +211,16 @@ class ElasticNet(CachedParamsMixin, MultiOutputMixin, RegressorMixin, BaseEstima
         sw = _normalize_sample_weight(sample_weight, X, dtype)
         pf = _validate_penalty_factor(self.penalty_factor, n_features, dtype)
         # the column means, and where the same read of X gives it (dense
-        # Fortran X, one target) the kernel's column statistics with them
+        # Fortran or CSC X, one target) the kernel's column statistics with them
         X_mean, y_c, X_offset, y_offset, col_stats = _preprocess_start(
             X, y, self.fit_intercept, sw)
         if scan_later and not get_config()["assume_finite"] and not np.isfinite(
                 X_mean).all():
             self._validate_data_full(X_in, y_in)  # raises scikit-learn's error
         X_unguarded = X
-        X, X_mean, y_c, sw, pf = _guard_float32_centering(X, X_mean, y_c, sw, pf)
-        if X is X_unguarded and _centering_too_lossy_f64(X, X_mean, col_stats):
-            # offsets that dwarf a column's spread: center a copy, as
-            # scikit-learn always does (X_offset keeps the means)
-            X, X_mean, col_stats = np.asfortranarray(X - X_mean), None, None
+        # offsets that dwarf a column's spread: a centred copy (X_offset keeps
+        # the means), and the statistics of the uncentered X are dropped
+        X, X_mean, y_c, sw, pf = _guard_centering(X, X_mean, y_c, sw, pf, col_stats)
         extra = {} if col_stats is None or X is not X_unguarded else {
             "_col_stats": col_stats}
 

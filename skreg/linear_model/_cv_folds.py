@@ -14,7 +14,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from skreg._objectives import normalize_weights
-from skreg.linear_model._base import _guard_float32_centering, _preprocess
+from skreg.linear_model._base import _guard_centering, _preprocess
 from skreg.linear_model._gram import fold_gram
 
 
@@ -85,7 +85,7 @@ def _fold_path(path, X, y, sample_weight, train, test, *, fit_intercept, alphas,
                                                   sw_train)
     precompute = False
     if gram is None:
-        X_train, X_mean, y_c, sw_train, _ = _guard_float32_centering(
+        X_train, X_mean, y_c, sw_train, _ = _guard_centering(
             X_train, X_mean, y_c, sw_train, None)
     if gram is not None:
         precompute = fold_gram(gram, X_test, sw_test, c, X_mean, n_train)

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils import check_array, check_consistent_length
 
 from skreg.linear_model._base import (
-    _guard_float32_centering,
+    _guard_centering,
     _normalize_sample_weight,
     _preprocess,
 )
@@ -166,7 +166,7 @@ class MultiTaskElasticNet(ElasticNet):
             sample_weight = None
         sw = _normalize_sample_weight(sample_weight, X, dtype)
         X_mean, Y_c, X_offset, y_offset = _preprocess(X, y, self.fit_intercept, sw)
-        X, X_mean, Y_c, sw, _ = _guard_float32_centering(X, X_mean, Y_c, sw, None)
+        X, X_mean, Y_c, sw, _ = _guard_centering(X, X_mean, Y_c, sw, None)
 
         if self.warm_start and hasattr(self, "coef_"):
             W = np.array(self.coef_, dtype=dtype)
